@@ -1,0 +1,1 @@
+"""Streamlit dashboard over the callqa store: review workflow, trainer playlists, risk queue."""

@@ -1,0 +1,47 @@
+"""Split a turn into sentences and clauses, keeping offsets into the turn text.
+
+Polarity scope follows Chinese punctuation: a negation (没, 不) governs its own
+clause (up to the next comma); a condition (要是, 如果) governs the rest of its
+sentence (up to 。！？). Whisper often leaves out punctuation, so the polarity
+module also limits cue distance in characters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SENTENCE_END = re.compile(r"[。！？!?；;…\n]+")
+_CLAUSE_END = re.compile(r"[，,、：:。！？!?；;…\n]+|\s{1,}")
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str
+    start: int  # offset in the turn text
+    sentence_start: int  # offset of the enclosing sentence in the turn text
+    sentence: str
+    terminator: str  # the punctuation that closed the clause ("" at the end)
+
+
+def _spans(text: str, rx: re.Pattern[str]) -> list[tuple[int, int, str]]:
+    out = []
+    pos = 0
+    for m in rx.finditer(text):
+        if m.start() > pos:
+            out.append((pos, m.start(), m.group(0)))
+        pos = m.end()
+    if pos < len(text):
+        out.append((pos, len(text), ""))
+    return out
+
+
+def split_clauses(text: str) -> list[Clause]:
+    clauses: list[Clause] = []
+    for s_start, s_end, s_term in _spans(text, _SENTENCE_END):
+        sentence = text[s_start:s_end]
+        for c_start, c_end, c_term in _spans(sentence, _CLAUSE_END):
+            term = c_term if c_end < len(sentence) else (c_term or s_term)
+            clauses.append(Clause(sentence[c_start:c_end], s_start + c_start, s_start, sentence,
+                                  term.strip() or term))
+    return clauses

@@ -1,0 +1,170 @@
+"""Borrower risk signals of one call: ``extract_risks(conversation, pack)``.
+
+Reads the turns of the borrower and of third parties (family, colleagues; what
+they say about the borrower counts as the borrower's situation). For every
+clause: pattern hits (exact, regex, pinyin) and, where none of a signal hit,
+the semantic fallback; then polarity, slots and weight per hit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from pipeline.analysis import Evidence, MatchMethod, RiskSignal
+from pipeline.conversation import Conversation, Turn
+from pipeline.mandarin import normalise_text
+from pipeline.risk import semantic
+from pipeline.risk.clauses import Clause, split_clauses
+from pipeline.risk.level import contribution, score_signals
+from pipeline.risk.matching import Hit, PatternMatcher
+from pipeline.risk.models import RiskResult
+from pipeline.risk.pack import CompiledSignal, RiskPack
+from pipeline.risk.polarity import classify
+from pipeline.risk.slots_amount import extract_amount
+from pipeline.risk.slots_date import extract_date
+from pipeline.risk.slots_party import extract_party
+
+SPEAKING_ROLES = ("borrower", "third_party")
+_METHOD_RANK: dict[MatchMethod, int] = {"exact": 0, "regex": 1, "pinyin": 2, "semantic": 3}
+_MAX_QUOTE = 80
+_USES = (("ride_hailing", ("网约车", "滴滴", "快车", "专车", "顺风车", "跑单", "拉活", "接单")),
+         ("rental", ("租给", "租出去", "出租", "租车", "短租")),
+         ("freight", ("拉货", "货拉拉", "跑运输", "送货", "跑物流", "运货")))
+
+Slots = tuple[tuple[str, str | float | None], ...]
+
+
+@dataclass(frozen=True)
+class _Located:
+    hit: Hit
+    clause: Clause
+
+
+def _keep_widest(hits: list[Hit]) -> list[Hit]:
+    """Per signal, drop hits inside a wider (or better-method) hit of the same signal."""
+    ordered = sorted(hits, key=lambda h: (_METHOD_RANK[h.method], -(h.end - h.start), h.start))
+    kept: list[Hit] = []
+    for h in ordered:
+        if any(k.signal_id == h.signal_id and k.start < h.end and h.start < k.end for k in kept):
+            continue
+        kept.append(h)
+    return sorted(kept, key=lambda h: h.start)
+
+
+def _quote(clause: Clause) -> str:
+    return clause.sentence if len(clause.sentence) <= _MAX_QUOTE else clause.text
+
+
+def _ptp_slots(
+    sig: CompiledSignal, located: _Located, text: str, previous: Turn | None, today: date | None
+) -> Slots:
+    anchor = located.clause.start + located.hit.start
+    sentence = located.clause.sentence
+    s_anchor = anchor - located.clause.sentence_start
+    out: list[tuple[str, str | float | None]] = []
+    if "amount" in sig.spec.slots:
+        amount = extract_amount(sentence, s_anchor) or extract_amount(text, anchor)
+        if (amount is None or amount.value is None) and previous is not None:
+            amount = extract_amount(previous.text) or amount
+        out.append(("amount", amount.value if amount else None))
+        if amount is not None and amount.value is None:
+            out.append(("amount_phrase", amount.phrase))
+    if "date" in sig.spec.slots:
+        when = extract_date(sentence, today, s_anchor) or extract_date(text, today, anchor)
+        if (when is None or when.value is None) and previous is not None:
+            when = extract_date(previous.text, today) or when
+        out.append(("date", when.value.isoformat() if when and when.value else None))
+        if when is not None:
+            out.append(("date_phrase", when.phrase))
+    return tuple(out)
+
+
+def _party_slots(sig: CompiledSignal, located: _Located) -> Slots:
+    out: list[tuple[str, str | float | None]] = []
+    clause = located.clause
+    for slot in ("counterparty", "user"):
+        if slot not in sig.spec.slots:
+            continue
+        party = extract_party(clause.text) or extract_party(clause.sentence)
+        out.append((slot, party.category if party else None))
+        if party is not None:
+            out.append((f"{slot}_phrase", party.phrase))
+    if "user" in sig.spec.slots:
+        for use, words in _USES:
+            if any(w in clause.sentence for w in words):
+                out.append(("use", use))
+                break
+    return tuple(out)
+
+
+def _turn_hits(matcher: PatternMatcher, pack: RiskPack, clause: Clause) -> list[Hit]:
+    hits = [h for h in matcher.find(clause.text)
+            if not any(rx.search(clause.text) for rx in pack.signal(h.signal_id).exclude)]
+    return _keep_widest(hits)
+
+
+def extract_risks(conversation: Conversation, pack: RiskPack) -> RiskResult:
+    """Risk signals, slots and the risk level of one call. Pure: reads, never edits."""
+    matcher: PatternMatcher = pack.matcher
+    meta = conversation.meta
+    today = meta.started_at.date() if meta.started_at is not None else None
+    cues = pack.spec.cues
+    found: list[tuple[Turn, str, _Located]] = []
+    pending_semantic: list[tuple[Turn, str, Clause, set[str]]] = []
+
+    for turn in conversation.turns:
+        if turn.role not in SPEAKING_ROLES:
+            continue
+        text = normalise_text(turn.text)
+        for clause in split_clauses(text):
+            hits = _turn_hits(matcher, pack, clause)
+            found.extend((turn, text, _Located(h, clause)) for h in hits)
+            if len(clause.text) >= pack.spec.semantic.min_chars:
+                pending_semantic.append((turn, text, clause, {h.signal_id for h in hits}))
+
+    if pack.spec.semantic.enabled:
+        exemplars = tuple((s.id, normalise_text(e)) for s in pack.signals for e in s.spec.exemplars)
+        sem = semantic.best_matches([c.text for _, _, c, _ in pending_semantic], exemplars,
+                                    pack.spec.semantic.threshold)
+        for (turn, text, clause, already), row in zip(pending_semantic, sem, strict=True):
+            for sh in row:
+                if sh.signal_id not in already:
+                    hit = Hit(sh.signal_id, 0, len(clause.text), sh.exemplar, "semantic",
+                              round(sh.score, 3))
+                    found.append((turn, text, _Located(hit, clause)))
+
+    by_index = {t.index: i for i, t in enumerate(conversation.turns)}
+    signals: list[RiskSignal] = []
+    seen: set[tuple[int, str, str]] = set()
+    for turn, text, located in found:
+        sig = pack.signal(located.hit.signal_id)
+        clause, hit = located.clause, located.hit
+        pol = classify(clause.text, clause.sentence, clause.start - clause.sentence_start,
+                       hit.start, hit.end, hit.pattern, clause.terminator, cues, sig.spec)
+        key = (turn.index, sig.id, pol.polarity)
+        if key in seen:
+            continue
+        seen.add(key)
+        pos = by_index[turn.index]
+        previous = conversation.turns[pos - 1] if pos > 0 else None
+        if previous is not None and previous.role in SPEAKING_ROLES:
+            previous = None  # only an agent's proposal can fill a missing slot
+        slots = _ptp_slots(sig, located, text, previous, today) + _party_slots(sig, located)
+        evidence = Evidence(
+            speaker=turn.speaker, role=turn.role, turn=turn.index, start=turn.start,
+            end=turn.end, quote=_quote(clause), pattern=hit.pattern, method=hit.method,
+            score=hit.score,
+            uncertain=turn.low_confidence or hit.method in ("pinyin", "semantic"),
+        )
+        draft = RiskSignal(sig.id, pol.polarity, evidence, slots, 0.0)
+        signals.append(RiskSignal(sig.id, pol.polarity, evidence, slots,
+                                  contribution(draft, pack)))
+    signals.sort(key=lambda s: (s.evidence.turn or 0, s.signal_id, s.polarity))
+    return result_from_signals(signals, pack)
+
+
+def result_from_signals(signals: list[RiskSignal] | tuple[RiskSignal, ...],
+                        pack: RiskPack) -> RiskResult:
+    level, score, explanation = score_signals(signals, pack)
+    return RiskResult(tuple(signals), level, score, explanation, pack.name, pack.version)

@@ -1,0 +1,289 @@
+"""The risk pack: signal patterns, cue words, slot config and weights from YAML.
+
+The YAML is validated with pydantic; an error names the file, the signal ID and
+the field. Overrides (a mapping, e.g. the ``risk`` section of the run config)
+are merged into the YAML before validation, signals by ID, so a deployment can
+retune weights or switch a signal off without copying the pack.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from pipeline.errors import ConfigError
+from pipeline.mandarin import normalise_text
+
+SeverityName = Literal["critical", "high", "medium", "track", "alert"]
+SlotName = Literal["amount", "date", "counterparty", "user"]
+PolarityName = Literal["asserted", "negated", "hypothetical", "reported"]
+LEVELS: tuple[str, ...] = ("low", "medium", "high", "critical")
+_MACRO = re.compile(r"%([A-Z_]+)%")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ExampleSpec(_Strict):
+    """A sentence the signal must (or must not) find, checked by the test suite."""
+
+    text: str
+    match: bool = True
+    polarity: PolarityName | None = None
+    slots: dict[str, str | float | None] = Field(default_factory=dict)
+    role: Literal["borrower", "third_party"] = "borrower"
+    previous: str | None = None  # the agent's turn before, when the example needs it
+    started_at: datetime | None = None
+
+    @model_validator(mode="after")
+    def _polarity_when_matching(self) -> ExampleSpec:
+        if self.match and self.polarity is None:
+            raise ValueError("an example with match: true needs a polarity")
+        return self
+
+
+class SignalSpec(_Strict):
+    id: str
+    version: str
+    enabled: bool = True
+    severity: SeverityName
+    weight: float | None = Field(default=None, ge=0)  # overrides the severity weight
+    description: str = ""
+    phrases: list[str] = Field(default_factory=list)
+    regexes: list[str] = Field(default_factory=list)
+    exemplars: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)  # regexes that veto a match in a clause
+    negation_cues: list[str] = Field(default_factory=list)
+    hypothetical_cues: list[str] = Field(default_factory=list)
+    questions_assert: bool = False  # 能不能宽限几天 is a request, not a hypothesis
+    # Shortest phrase matched by sound; raise it where a near-homophone is an
+    # everyday phrase (车买了 sounds like 车卖了).
+    pinyin_min_chars: int | None = Field(default=None, ge=2)
+    slots: list[SlotName] = Field(default_factory=list)
+    examples: list[ExampleSpec] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, v: str) -> str:
+        if not re.fullmatch(r"(RISK|X)-[A-Z0-9-]+", v):
+            raise ValueError("signal IDs are RISK-... (catalogue) or X-... (customer)")
+        return v
+
+    @field_validator("regexes", "exclude")
+    @classmethod
+    def _compiles(cls, v: list[str]) -> list[str]:
+        for rx in v:
+            try:
+                re.compile(_MACRO.sub("x", rx))
+            except re.error as exc:
+                raise ValueError(f"regex {rx!r} does not compile: {exc}") from exc
+        return v
+
+    @model_validator(mode="after")
+    def _has_patterns(self) -> SignalSpec:
+        if self.enabled and not (self.phrases or self.regexes or self.exemplars):
+            raise ValueError("an enabled signal needs phrases, regexes or exemplars")
+        return self
+
+
+class CueSpec(_Strict):
+    negation: list[str]
+    negation_exceptions: list[str] = Field(default_factory=list)
+    hypothetical: list[str]
+    hypothetical_suffix: list[str] = Field(default_factory=list)
+    question_markers: list[str] = Field(default_factory=list)
+    question_particles: list[str] = Field(default_factory=list)
+    breakers: list[str] = Field(default_factory=list)
+    negation_window: int = Field(default=4, ge=1, le=20)
+    hypothetical_window: int = Field(default=14, ge=1, le=60)
+
+
+class SemanticSpec(_Strict):
+    enabled: bool = True
+    threshold: float = Field(default=0.78, gt=0, le=1)
+    min_chars: int = Field(default=4, ge=1)
+
+
+class LevelSpec(_Strict):
+    """Score thresholds: the level is the highest one the call's score reaches."""
+
+    medium: float = 2.0
+    high: float = 4.0
+    critical: float = 8.0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LevelSpec:
+        if not self.medium <= self.high <= self.critical:
+            raise ValueError("level thresholds must satisfy medium <= high <= critical")
+        return self
+
+
+class PackSpec(_Strict):
+    pack: str
+    version: str
+    examples_started_at: datetime = datetime(2026, 3, 2, 10, 0)
+    weights: dict[SeverityName, float]
+    levels: LevelSpec = Field(default_factory=LevelSpec)
+    reported_factor: float = Field(default=1.0, ge=0)
+    uncertain_factor: float = Field(default=0.75, ge=0)
+    pinyin_min_chars: int = Field(default=3, ge=2)
+    cues: CueSpec
+    semantic: SemanticSpec = Field(default_factory=SemanticSpec)
+    macros: dict[str, str] = Field(default_factory=dict)
+    signals: list[SignalSpec]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> PackSpec:
+        seen: set[str] = set()
+        for s in self.signals:
+            if s.id in seen:
+                raise ValueError(f"signal {s.id} is defined twice")
+            seen.add(s.id)
+        for name in ("critical", "high", "medium", "track", "alert"):
+            if name not in self.weights:
+                raise ValueError(f"weights: missing a weight for severity {name!r}")
+        return self
+
+
+@dataclass(frozen=True)
+class CompiledSignal:
+    spec: SignalSpec
+    phrases: tuple[str, ...]  # normalised
+    regexes: tuple[re.Pattern[str], ...]
+    exclude: tuple[re.Pattern[str], ...]
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+@dataclass(frozen=True)
+class RiskPack:
+    """A validated, compiled pack. Build it with :func:`load_risk_pack`."""
+
+    spec: PackSpec
+    source: str
+    signals: tuple[CompiledSignal, ...]
+
+    @property
+    def name(self) -> str:
+        return self.spec.pack
+
+    @property
+    def version(self) -> str:
+        return self.spec.version
+
+    def signal(self, signal_id: str) -> CompiledSignal:
+        for s in self.signals:
+            if s.id == signal_id:
+                return s
+        raise KeyError(signal_id)
+
+    def weight(self, signal_id: str) -> float:
+        spec = self.signal(signal_id).spec
+        return spec.weight if spec.weight is not None else self.spec.weights[spec.severity]
+
+    @cached_property
+    def matcher(self) -> Any:
+        # Built on first use: the pinyin index costs a few hundred ms.
+        from pipeline.risk.matching import PatternMatcher
+
+        return PatternMatcher(self)
+
+
+def _merge(base: Any, override: Any) -> Any:
+    """Deep merge; ``signals`` may be a mapping ID -> fields merged into that signal."""
+    if isinstance(base, dict) and isinstance(override, Mapping):
+        out = dict(base)
+        for key, value in override.items():
+            if key == "signals" and isinstance(value, Mapping) and isinstance(base.get(key), list):
+                out[key] = _merge_signals(base[key], value)
+            else:
+                out[key] = _merge(base.get(key), value) if key in base else copy.deepcopy(value)
+        return out
+    return copy.deepcopy(override)
+
+
+def _merge_signals(signals: list[Any], override: Mapping[str, Any]) -> list[Any]:
+    by_id = {s.get("id"): i for i, s in enumerate(signals) if isinstance(s, dict)}
+    out = list(signals)
+    for sid, fields in override.items():
+        if sid not in by_id:
+            raise ConfigError(f"risk overrides: signal {sid!r} is not in the pack")
+        if not isinstance(fields, Mapping):
+            raise ConfigError(f"risk overrides: signal {sid!r} needs a mapping of fields")
+        out[by_id[sid]] = _merge(out[by_id[sid]], fields)
+    return out
+
+
+def _describe(exc: ValidationError, data: Mapping[str, Any], source: str) -> str:
+    lines = []
+    signals = data.get("signals") if isinstance(data.get("signals"), list) else []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        where = ".".join(str(p) for p in loc) or "(top level)"
+        if len(loc) >= 2 and loc[0] == "signals" and isinstance(loc[1], int) and signals:
+            item = signals[loc[1]] if loc[1] < len(signals) else {}
+            sid = item.get("id", f"#{loc[1]}") if isinstance(item, dict) else f"#{loc[1]}"
+            field = ".".join(str(p) for p in loc[2:]) or "(signal)"
+            where = f"signal {sid} field {field}"
+        lines.append(f"{where}: {err['msg']}")
+    return f"{source}: invalid risk pack:\n  " + "\n  ".join(lines)
+
+
+def _expand(rx: str, macros: Mapping[str, str], source: str, sid: str) -> str:
+    def sub(m: re.Match[str]) -> str:
+        if m.group(1) not in macros:
+            raise ConfigError(f"{source}: signal {sid} field regexes: unknown macro %{m.group(1)}%")
+        return "(?:" + macros[m.group(1)] + ")"
+
+    return _MACRO.sub(sub, rx)
+
+
+def compile_pack(spec: PackSpec, source: str = "<memory>") -> RiskPack:
+    compiled: list[CompiledSignal] = []
+    for s in spec.signals:
+        if not s.enabled:
+            continue
+        phrases = tuple(dict.fromkeys(normalise_text(p) for p in s.phrases if p.strip()))
+        try:
+            regexes = tuple(re.compile(_expand(r, spec.macros, source, s.id)) for r in s.regexes)
+            exclude = tuple(re.compile(_expand(r, spec.macros, source, s.id)) for r in s.exclude)
+        except re.error as exc:
+            raise ConfigError(f"{source}: signal {s.id} field regexes: {exc}") from exc
+        compiled.append(CompiledSignal(s, phrases, regexes, exclude))
+    return RiskPack(spec, source, tuple(compiled))
+
+
+def load_risk_pack(path: Path, overrides: Mapping[str, Any] | None = None) -> RiskPack:
+    """Read, merge overrides into, validate and compile a risk pack YAML."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"risk pack {path} does not exist")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level")
+    if overrides:
+        data = _merge(data, overrides)
+    try:
+        spec = PackSpec.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, data, str(path))) from exc
+    return compile_pack(spec, str(path))
+
+
+def default_pack_path() -> Path:
+    return Path(__file__).resolve().parents[2] / "compliance_rules" / "cn_risk.yaml"

@@ -1,0 +1,120 @@
+"""Text rule kinds: phrase, audience, sequence, required, response."""
+
+from __future__ import annotations
+
+from pipeline.analysis import Finding
+from pipeline.rules.loader import RulePack
+from pipeline.rules.models import Rule
+from pipeline.rules.state import CallState, TextHit, call_duration, turn_times
+
+
+def window_turns(rule: Rule, state: CallState) -> list[int]:
+    """Indexes of in-scope turns inside the rule's window (all turns without one)."""
+    idx = [i for i, t in enumerate(state.turns) if state.in_scope(rule, t)]
+    w = rule.window
+    if w is None:
+        return idx
+    timed = turn_times(state.turns)
+    if w.first_s is not None or w.first_turns is not None:
+        if timed and w.first_s is not None:
+            idx = [i for i in idx if (state.turns[i].start or 0.0) < w.first_s]
+        else:
+            idx = idx[: w.first_turns or 3]
+    if w.last_s is not None or w.last_turns is not None:
+        duration = call_duration(state.conversation)
+        if timed and w.last_s is not None and duration is not None:
+            idx = [i for i in idx if (state.turns[i].end or 0.0) > duration - w.last_s]
+        else:
+            idx = idx[-(w.last_turns or 3):]
+    return idx
+
+
+def _best(hits: list[TextHit]) -> TextHit | None:
+    return hits[0] if hits else None
+
+
+def check_phrase(pack: RulePack, rule: Rule, state: CallState) -> list[Finding]:
+    out: list[Finding] = []
+    for i in window_turns(rule, state):
+        hit = _best(state.text_hits(pack, rule, i))
+        if hit is not None:
+            out.append(state.text_finding(pack, rule, hit))
+    return out
+
+
+def check_audience(pack: RulePack, rule: Rule, state: CallState) -> list[Finding]:
+    """Said while the listener is ``rule.listener`` (and before ``unless_event``)."""
+    gate = state.event_turn(pack, rule.unless_event) if rule.unless_event else None
+    out: list[Finding] = []
+    for i in window_turns(rule, state):
+        if gate is not None and i > gate:
+            break
+        if state.listener(i) != rule.listener:
+            continue
+        hit = _best(state.text_hits(pack, rule, i))
+        if hit is not None:
+            out.append(state.text_finding(
+                pack, rule, hit, f"{rule.title} (listener: {rule.listener})"))
+    return out
+
+
+def check_sequence(pack: RulePack, rule: Rule, state: CallState) -> list[Finding]:
+    """Said before ``before_event`` happened (or when it never happened)."""
+    assert rule.before_event is not None
+    gate = state.event_turn(pack, rule.before_event)
+    skip = rule.params.get("skip_listener")
+    out: list[Finding] = []
+    for i in window_turns(rule, state):
+        if gate is not None and i > gate:
+            break
+        if skip and state.listener(i) == skip:
+            continue
+        hit = _best(state.text_hits(pack, rule, i))
+        if hit is not None:
+            when = "never confirmed" if gate is None else f"confirmed only at turn {gate}"
+            out.append(state.text_finding(pack, rule, hit, f"{rule.title} (identity {when})"))
+            break  # the first disclosure is the breach; later ones repeat it
+    return out
+
+
+def check_required(pack: RulePack, rule: Rule, state: CallState) -> list[Finding]:
+    """Every group must be said in the window; one finding naming the missing groups."""
+    idx = window_turns(rule, state)
+    if not any(state.in_scope(rule, t) for t in state.turns):
+        return []  # no speaker of that role in the call: nothing to judge
+    groups = [f"g{i}" for i in range(len(rule.groups))] or ["p"]
+    missing = [g for g in groups
+               if not any(state.text_hits(pack, rule, i, slot=g) for i in idx)]
+    if not missing:
+        return []
+    anchor = idx[-1] if rule.window and rule.window.last_s else (idx[0] if idx else None)
+    label = ", ".join(missing)
+    return [state.finding(pack, rule, turn=anchor, pattern=f"absent: {label}", method="absence",
+                          message=f"{rule.title} (missing: {label})")]
+
+
+def check_response(pack: RulePack, rule: Rule, state: CallState) -> list[Finding]:
+    """A trigger turn (e.g. borrower hardship) must be answered by the rule's speaker
+    within ``within_turns`` of their turns (e.g. an acknowledgement)."""
+    within = int(state.param(rule, "within_turns"))
+    out: list[Finding] = []
+    covered = -1
+    for i, t in enumerate(state.turns):
+        if i <= covered or not state.in_scope(rule, t, rule.trigger_speaker):
+            continue
+        if not state.text_hits(pack, rule, i):
+            continue
+        replies = [j for j in range(i + 1, len(state.turns))
+                   if state.in_scope(rule, state.turns[j])][:within]
+        if not replies:
+            continue
+        if any(state.text_hits(pack, rule, j, slot="r", ignore=("negated",)) for j in replies):
+            covered = replies[-1]
+            continue
+        trigger = state.text_hits(pack, rule, i)[0]
+        covered = replies[-1]
+        out.append(state.finding(
+            pack, rule, turn=replies[0], pattern=f"no acknowledgement after: {trigger.pattern}",
+            method="absence", message=f"{rule.title} (after turn {i}: "
+            f"{state.prepared[i].norm[:40]})"))
+    return out
