@@ -106,8 +106,11 @@ def _audit(session: Session, user: SignedInUser | str, action: str, target: str,
 def _state(row: ReviewRow | None) -> ReviewState | None:
     if row is None:
         return None
+    at = row.created_at
+    if at.tzinfo is None:  # SQLite hands back naive values; we always write UTC
+        at = at.replace(tzinfo=UTC)
     return ReviewState(row.id, row.action, STATUS_OF_ACTION.get(row.action, "pending"),
-                       row.username, row.reason, row.created_at)
+                       row.username, row.reason, at)
 
 
 def current_review(factory: sessionmaker[Session], key: str) -> ReviewState | None:

@@ -182,50 +182,90 @@ def _call_conditions(f: Filters) -> list[SqlColumn[bool]]:
     return conds
 
 
-def _findings_joined(f: Filters, *cols: Any, apply_severity: bool = True,
-                     apply_status: bool = True) -> tuple[AnySelect, Any]:
-    """SELECT cols FROM findings JOIN calls LEFT JOIN latest review, with filters.
+def _keys_with_status(*statuses: str) -> AnySelect:
+    """Finding keys whose latest review maps to one of ``statuses`` (not 'pending').
 
-    Returns the statement and the status column expression.
+    Reviews are few next to findings, so an IN (subquery) on them is far cheaper
+    than joining every finding to its latest review.
     """
     latest = _latest_review()
-    review = ReviewRow.__table__.alias("rv")
-    status = _status_expr(review.c.action)
-    stmt = (
-        select(*cols)
-        .select_from(FindingRow)
-        .join(CallRow, CallRow.id == FindingRow.call_pk)
-        .outerjoin(latest, latest.c.key == FindingRow.key)
-        .outerjoin(review, review.c.id == latest.c.rid)
-        .where(*_call_conditions(f))
-    )
+    review = ReviewRow.__table__.alias("rs")
+    return (select(review.c.target_key).join(latest, latest.c.rid == review.c.id)
+            .where(_status_expr(review.c.action).in_(statuses)))
+
+
+def _reviewed_keys() -> AnySelect:
+    return select(ReviewRow.target_key).where(ReviewRow.target_type == "finding")
+
+
+def _status_condition(statuses: tuple[str, ...]) -> SqlColumn[bool]:
+    parts: list[SqlColumn[bool]] = []
+    if "pending" in statuses:
+        parts.append(FindingRow.key.not_in(_reviewed_keys()))
+    others = tuple(s for s in statuses if s != "pending")
+    if others:
+        parts.append(FindingRow.key.in_(_keys_with_status(*others)))
+    return or_(*parts)
+
+
+def _finding_conditions(f: Filters, apply_severity: bool = True,
+                        apply_status: bool = True) -> list[SqlColumn[bool]]:
+    conds: list[SqlColumn[bool]] = []
     if f.rules:
-        stmt = stmt.where(FindingRow.rule_id.in_(f.rules))
+        conds.append(FindingRow.rule_id.in_(f.rules))
     if apply_severity and f.severities:
-        stmt = stmt.where(FindingRow.severity.in_(f.severities))
+        conds.append(FindingRow.severity.in_(f.severities))
     if apply_status and f.statuses:
-        stmt = stmt.where(status.in_(f.statuses))
-    return stmt, status
+        conds.append(_status_condition(f.statuses))
+    return conds
 
 
-def _failing_findings(f: Filters, *cols: Any) -> AnySelect:
+def _failing_conditions(f: Filters) -> list[SqlColumn[bool]]:
     """Findings that make a call fail: critical/major and not dismissed by a person."""
-    latest = _latest_review()
-    review = ReviewRow.__table__.alias("rv")
-    stmt = (
-        select(*cols)
-        .select_from(FindingRow)
-        .join(CallRow, CallRow.id == FindingRow.call_pk)
-        .outerjoin(latest, latest.c.key == FindingRow.key)
-        .outerjoin(review, review.c.id == latest.c.rid)
-        .where(*_call_conditions(f))
-        .where(FindingRow.severity.in_(FAILING_SEVERITIES))
-        .where(or_(review.c.action.is_(None),
-                   review.c.action.not_in(("dismiss", "appeal_upheld"))))
-    )
+    conds: list[SqlColumn[bool]] = [FindingRow.severity.in_(FAILING_SEVERITIES),
+             FindingRow.key.not_in(_keys_with_status("dismissed"))]
     if f.rules:
-        stmt = stmt.where(FindingRow.rule_id.in_(f.rules))
-    return stmt
+        conds.append(FindingRow.rule_id.in_(f.rules))
+    return conds
+
+
+def _findings_joined(f: Filters, *cols: Any, apply_severity: bool = True,
+                     apply_status: bool = True) -> AnySelect:
+    """SELECT cols FROM findings JOIN calls, with every filter applied."""
+    return (select(*cols).select_from(FindingRow)
+            .join(CallRow, CallRow.id == FindingRow.call_pk)
+            .where(*_call_conditions(f),
+                   *_finding_conditions(f, apply_severity, apply_status)))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def load_call_cube(url: str, f: Filters) -> pd.DataFrame:
+    """Calls aggregated by (week, agent_id, team) in one pass over the calls table.
+
+    Columns: week, agent_id, team, calls, failing_calls, findings, high_risk.
+    A few thousand rows at most (weeks x agents); the overview's KPIs, weekly
+    trend and agent/team charts are sums over it, so the store is scanned once.
+    Correlated subqueries on findings.call_pk (indexed) decide per call whether
+    it fails and how many findings it has.
+    """
+    failing = select(FindingRow.id).where(FindingRow.call_pk == CallRow.id,
+                                          *_failing_conditions(f)).exists()
+    n_findings = (select(func.count()).select_from(FindingRow)
+                  .where(FindingRow.call_pk == CallRow.id, *_finding_conditions(f))
+                  .correlate(CallRow).scalar_subquery())
+    per_call = (select(_week_start(url, CallRow.started_at).label("week"),
+                       CallRow.agent_id, CallRow.team,
+                       case((failing, 1), else_=0).label("failing"),
+                       n_findings.label("findings"),
+                       case((CallRow.risk_level.in_(("high", "critical")), 1), else_=0)
+                       .label("high_risk"))
+                .where(*_call_conditions(f)).subquery("per_call"))
+    keys = (per_call.c.week, per_call.c.agent_id, per_call.c.team)
+    return _frame(url, select(*keys, func.count().label("calls"),
+                              func.sum(per_call.c.failing).label("failing_calls"),
+                              func.sum(per_call.c.findings).label("findings"),
+                              func.sum(per_call.c.high_risk).label("high_risk"))
+                  .group_by(*keys))
 
 
 def _week_start(url: str, col: Any) -> Any:
@@ -242,7 +282,7 @@ def _week_start(url: str, col: Any) -> Any:
 def load_filter_options(url: str) -> FilterOptions:
     with _engine(url).connect() as conn:
         def distinct_values(col: Any) -> tuple[str, ...]:
-            rows = conn.execute(select(distinct(col)).where(col.is_not(None)).order_by(col))
+            rows = conn.execute(select(col).distinct().where(col.is_not(None)).order_by(col))
             return tuple(str(r[0]) for r in rows)
 
         first, last = conn.execute(
@@ -269,82 +309,91 @@ def _as_date(value: Any) -> date | None:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def load_kpis(url: str, f: Filters) -> Kpis:
-    call_conds = _call_conditions(f)
+    cube = load_call_cube(url, f)
     with _engine(url).connect() as conn:
-        calls = conn.scalar(select(func.count()).select_from(CallRow).where(*call_conds)) or 0
         failed = conn.scalar(select(func.count()).select_from(CallRow)
                              .where(CallRow.status == "failed")) or 0
-        failing = conn.scalar(_failing_findings(f, func.count(distinct(FindingRow.call_pk)))) or 0
-        n_stmt, status = _findings_joined(f, func.count())
-        n_findings = conn.scalar(n_stmt) or 0
-        p_stmt, status = _findings_joined(f, func.count(), apply_status=False)
-        pending = conn.scalar(p_stmt.where(status == "pending")) or 0
-        high = conn.scalar(select(func.count()).select_from(CallRow).where(
-            *call_conds, CallRow.risk_level.in_(("high", "critical")))) or 0
-    return Kpis(int(calls), int(failed), int(failing), int(n_findings), int(pending), int(high))
+        pending = 0
+        if not f.statuses or "pending" in f.statuses:
+            pending = conn.scalar(_findings_joined(f, func.count(), apply_status=False)
+                                  .where(FindingRow.key.not_in(_reviewed_keys()))) or 0
+    return Kpis(calls=int(cube["calls"].sum()), failed_processing=int(failed),
+                failing_calls=int(cube["failing_calls"].sum()),
+                findings=int(cube["findings"].sum()), pending_reviews=int(pending),
+                high_risk_calls=int(cube["high_risk"].sum()))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def load_findings_by_rule(url: str, f: Filters) -> pd.DataFrame:
     """Columns: rule_id, severity, findings."""
-    stmt, _ = _findings_joined(f, FindingRow.rule_id, FindingRow.severity,
-                               func.count().label("findings"))
+    stmt = _findings_joined(f, FindingRow.rule_id, FindingRow.severity,
+                            func.count().label("findings"))
     stmt = stmt.group_by(FindingRow.rule_id, FindingRow.severity).order_by(FindingRow.rule_id)
     return _frame(url, stmt)
+
+
+def _grouped(url: str, f: Filters, by: str) -> pd.DataFrame:
+    cube = load_call_cube(url, f)
+    cols = ["calls", "failing_calls", "findings"]
+    out = cube[cube[by].notna()].groupby(by, as_index=False)[cols].sum()
+    out[cols] = out[cols].astype(int)
+    out["pass_rate"] = (out["calls"] - out["failing_calls"]) / out["calls"]
+    return out
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def load_weekly(url: str, f: Filters) -> pd.DataFrame:
     """Columns: week, calls, failing_calls, findings, pass_rate."""
-    week = _week_start(url, CallRow.started_at).label("week")
-    calls = _frame(url, select(week, func.count().label("calls"))
-                   .where(*_call_conditions(f), CallRow.started_at.is_not(None))
-                   .group_by(week))
-    fweek = _week_start(url, CallRow.started_at).label("week")
-    failing = _frame(url, _failing_findings(
-        f, fweek, func.count(distinct(FindingRow.call_pk)).label("failing_calls"))
-        .group_by(fweek))
-    stmt, _ = _findings_joined(f, fweek, func.count().label("findings"))
-    findings = _frame(url, stmt.group_by(fweek))
-    out = calls.merge(failing, on="week", how="left").merge(findings, on="week", how="left")
-    out[["failing_calls", "findings"]] = out[["failing_calls", "findings"]].fillna(0).astype(int)
+    out = _grouped(url, f, "week")
     out["week"] = pd.to_datetime(out["week"])
-    out["pass_rate"] = (out["calls"] - out["failing_calls"]) / out["calls"]
     return out.sort_values("week").reset_index(drop=True)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def load_by_group(url: str, f: Filters, by: GroupBy, limit: int = 500) -> pd.DataFrame:
     """Per agent or team. Columns: <by>, calls, failing_calls, findings, pass_rate."""
-    col = CallRow.agent_id if by == "agent_id" else CallRow.team
-    calls = _frame(url, select(col.label(by), func.count().label("calls"))
-                   .where(*_call_conditions(f), col.is_not(None)).group_by(col))
-    failing = _frame(url, _failing_findings(
-        f, col.label(by), func.count(distinct(FindingRow.call_pk)).label("failing_calls"))
-        .group_by(col))
-    stmt, _ = _findings_joined(f, col.label(by), func.count().label("findings"))
-    findings = _frame(url, stmt.group_by(col))
-    out = calls.merge(failing, on=by, how="left").merge(findings, on=by, how="left")
-    out[["failing_calls", "findings"]] = out[["failing_calls", "findings"]].fillna(0).astype(int)
-    out["pass_rate"] = (out["calls"] - out["failing_calls"]) / out["calls"]
+    out = _grouped(url, f, by)
     out = out.sort_values(["failing_calls", "calls"], ascending=[False, False])
     return out.head(limit).reset_index(drop=True)
+
+
+def _status_counts(url: str, f: Filters) -> pd.DataFrame:
+    """Per rule: findings and how many are in each review status.
+
+    Counts decided findings from the (small) reviews side and derives pending
+    as the rest, instead of joining every finding to its latest review.
+    """
+    totals = _frame(url, _findings_joined(f, FindingRow.rule_id,
+                                          func.count().label("findings"), apply_status=False)
+                    .group_by(FindingRow.rule_id))
+    latest = _latest_review()
+    review = ReviewRow.__table__.alias("rv")
+    status = _status_expr(review.c.action)
+    decided = _frame(url, select(FindingRow.rule_id, status.label("status"),
+                                 func.count().label("n"))
+                     .select_from(review).join(latest, latest.c.rid == review.c.id)
+                     .join(FindingRow, FindingRow.key == review.c.target_key)
+                     .join(CallRow, CallRow.id == FindingRow.call_pk)
+                     .where(*_call_conditions(f),
+                            *_finding_conditions(f, apply_status=False))
+                     .group_by(FindingRow.rule_id, status))
+    wide = decided.pivot_table(index="rule_id", columns="status", values="n", aggfunc="sum",
+                               fill_value=0) if not decided.empty else pd.DataFrame()
+    out = totals.set_index("rule_id").join(wide, how="left")
+    for s in REVIEW_STATUSES[1:]:
+        out[s] = out[s].fillna(0).astype(int) if s in out.columns else 0
+    out["pending"] = out["findings"] - out[list(REVIEW_STATUSES[1:])].sum(axis=1)
+    return out.reset_index()[["rule_id", "findings", *REVIEW_STATUSES]]
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def load_agreement(url: str, f: Filters) -> pd.DataFrame:
     """Machine-vs-auditor agreement per rule.
 
-    Columns: rule_id, findings, confirmed, dismissed, uncertain, appealed, pending,
+    Columns: rule_id, findings, pending, confirmed, dismissed, uncertain, appealed,
     precision (= confirmed / (confirmed + dismissed), None before any decision).
     """
-    stmt, status = _findings_joined(f, FindingRow.rule_id, apply_status=False)
-    cols = [FindingRow.rule_id, func.count().label("findings")]
-    cols += [func.sum(case((status == s, 1), else_=0)).label(s) for s in REVIEW_STATUSES]
-    stmt = stmt.with_only_columns(*cols).group_by(FindingRow.rule_id).order_by(FindingRow.rule_id)
-    out = _frame(url, stmt)
-    for s in REVIEW_STATUSES:
-        out[s] = out[s].fillna(0).astype(int)
+    out = _status_counts(url, f).sort_values("rule_id").reset_index(drop=True)
     decided = out["confirmed"] + out["dismissed"]
     out["precision"] = (out["confirmed"] / decided).where(decided > 0)
     return out
@@ -475,7 +524,7 @@ def load_review_queue(url: str, f: Filters, mode: QueueMode = "pending",
             .join(CallRow, CallRow.id == FindingRow.call_pk)
             .outerjoin(latest, latest.c.key == FindingRow.key)
             .outerjoin(review, review.c.id == latest.c.rid)
-            .where(*_call_conditions(f), status == mode))
+            .where(*_call_conditions(f), _status_condition((mode,))))
     if f.rules:
         stmt = stmt.where(FindingRow.rule_id.in_(f.rules))
     if f.severities:
@@ -598,6 +647,19 @@ def load_borrower(url: str, borrower_id: str) -> BorrowerView:
 
 # ---------------------------------------------------------------- rules
 
+def _clause_text(value: Any) -> str:
+    # Packs write a clause as text, a list, or {source: ..., text: ...}.
+    if isinstance(value, dict):
+        source, text = value.get("source"), value.get("text")
+        rest = {k: v for k, v in value.items() if k not in ("source", "text")}
+        parts = [f"{source}: {text}" if source and text else str(source or text or "")]
+        parts += [f"{k}: {v}" for k, v in rest.items()]
+        return "; ".join(p for p in parts if p)
+    if isinstance(value, list):
+        return "; ".join(_clause_text(v) for v in value)
+    return str(value)
+
+
 def _read_pack(path: Path) -> tuple[list[RuleInfo], str | None]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -619,9 +681,7 @@ def _read_pack(path: Path) -> tuple[list[RuleInfo], str | None]:
         for e in entries:
             if not isinstance(e, dict) or "id" not in e:
                 continue
-            clause = e.get("clause") or e.get("source") or ""
-            if isinstance(clause, list):
-                clause = "; ".join(map(str, clause))
+            clause = _clause_text(e.get("clause") or e.get("source") or "")
             rules.append(RuleInfo(
                 rule_id=str(e["id"]), pack=pack, pack_version=version,
                 name=str(e.get("name") or e.get("title") or e.get("description") or ""),
@@ -648,27 +708,20 @@ def load_rule_catalogue(rules_dir: str) -> RuleCatalogue:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def load_rule_hits(url: str, f: Filters, examples: int = 3) -> pd.DataFrame:
-    """Columns: rule_id, findings, calls, confirmed, dismissed, examples (list of call ids)."""
-    stmt, status = _findings_joined(f, FindingRow.rule_id, apply_status=False)
-    stmt = stmt.with_only_columns(
-        FindingRow.rule_id, func.count().label("findings"),
-        func.count(distinct(FindingRow.call_pk)).label("calls"),
-        func.sum(case((status == "confirmed", 1), else_=0)).label("confirmed"),
-        func.sum(case((status == "dismissed", 1), else_=0)).label("dismissed"),
-    ).group_by(FindingRow.rule_id)
-    hits = _frame(url, stmt)
-    # Newest example calls per rule: a window function keeps it one query.
-    rn = func.row_number().over(partition_by=FindingRow.rule_id,
-                                order_by=(CallRow.started_at.desc().nulls_last(),
-                                          FindingRow.id.desc())).label("rn")
-    ex_stmt, _ = _findings_joined(f, FindingRow.rule_id, CallRow.call_id, rn, apply_status=False)
-    ex = ex_stmt.subquery("ex")
-    examples_df = _frame(url, select(ex.c.rule_id, ex.c.call_id).where(ex.c.rn <= examples))
-    grouped = examples_df.groupby("rule_id")["call_id"].apply(list) if not examples_df.empty \
-        else pd.Series(dtype=object)
-    hits["examples"] = hits["rule_id"].map(lambda r: list(grouped.get(r, [])))
-    for c in ("confirmed", "dismissed"):
-        hits[c] = hits[c].fillna(0).astype(int)
+    """Columns: rule_id, findings, calls, confirmed, dismissed, examples (call ids of
+    the most recently processed findings)."""
+    counts = _status_counts(url, f)[["rule_id", "findings", "confirmed", "dismissed"]]
+    calls = _frame(url, _findings_joined(f, FindingRow.rule_id,
+                                         func.count(distinct(FindingRow.call_pk)).label("calls"),
+                                         apply_status=False).group_by(FindingRow.rule_id))
+    hits = counts.merge(calls, on="rule_id", how="left")
+    # Per rule, newest findings by id: walks the rule_id index backwards, a few rows each.
+    with _engine(url).connect() as conn:
+        ex = {rule: [r[0] for r in conn.execute(
+            _findings_joined(f, CallRow.call_id, apply_status=False)
+            .where(FindingRow.rule_id == rule).order_by(FindingRow.id.desc())
+            .limit(examples))] for rule in hits["rule_id"]}
+    hits["examples"] = hits["rule_id"].map(ex)
     return hits
 
 
@@ -773,7 +826,7 @@ def load_audit_log(url: str, username: str = "", limit: int = 500) -> pd.DataFra
 
 # ---------------------------------------------------------------- cache groups
 
-REVIEW_LOADERS: Final = (load_kpis, load_findings_by_rule, load_weekly, load_by_group,
+REVIEW_LOADERS: Final = (load_call_cube, load_kpis, load_findings_by_rule, load_weekly, load_by_group,
                          load_agreement, load_call_findings, load_review_queue,
                          load_finding_history, load_rule_hits, load_clip_candidates)
 ROLE_LOADERS: Final = (load_speaker_roles,)

@@ -35,7 +35,8 @@ def run(paths: tuple[Path, ...], config_path: Path | None, workers: int | None, 
     """Transcribe and check every recording under PATHS; store the results."""
     from pipeline.batch import run_batch
     from pipeline.config import load_config
-    from pipeline.history import apply_history
+    from pipeline.history import apply_borrower_history
+    from pipeline.risk import load_risk_pack
     from pipeline.pii import PiiLogFilter, mask_text
     from pipeline.settings import load_settings
     from pipeline.store.queries import call_ids_by_hash, done_hashes, stored_metas
@@ -63,7 +64,8 @@ def run(paths: tuple[Path, ...], config_path: Path | None, workers: int | None, 
                            call_ids_by_hash(factory), force=force, workers=workers,
                            progress=not no_progress, stored_history=stored_metas(factory))
         if touched and not report.interrupted:
-            apply_history(factory, settings, config, sorted(touched))
+            pack = load_risk_pack(settings.rules_dir / "cn_risk.yaml", config.risk or None)
+            apply_borrower_history(factory, pack, sorted(touched))
     except CallQAError as exc:
         _fail(exc)
         return
@@ -160,14 +162,17 @@ def transcribe(audio: Path, config_path: Path | None, channels: str | None, as_j
 
 
 def _register() -> None:
+    # Each stage owns its commands; the entry point only routes.
     from dashboard.cli import dashboard, users
-
     from pipeline.bench import bench
-    from pipeline.evaluate.cli import evaluate
+    from pipeline.evaluate.cli import evaluate_command
     from pipeline.pii.cli import pii
+    from pipeline.risk.cli import risk_group
     from pipeline.rules.cli import rules
+    from pipeline.speakers.cli import speakers_group
 
-    for command in (rules, pii, users, dashboard, bench, evaluate):
+    for command in (rules, risk_group, pii, speakers_group, users, dashboard, bench,
+                    evaluate_command):
         main.add_command(command)
 
 

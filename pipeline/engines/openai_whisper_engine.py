@@ -73,7 +73,9 @@ class OpenAIWhisperEngine:
             fp16=self._fp16,
             verbose=None,
         )
-        segments = [_to_raw(s) for s in result.get("segments", [])]
+        # openai-whisper can emit empty zero-length segments at window ends; they
+        # carry no speech and would only confuse turn building.
+        segments = [_to_raw(s) for s in result.get("segments", []) if str(s["text"]).strip()]
         return map_to_original(segments, speech)
 
 

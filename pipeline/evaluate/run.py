@@ -63,13 +63,12 @@ def _numeric_fields(scores: object) -> tuple[tuple[str, float], ...]:
                  if isinstance(v, int | float) and not isinstance(v, bool))
 
 
-def _speaker_scores(reference: Conversation, hypothesis: Conversation) -> tuple[
+def _speaker_scores(record: LabelRecord, hypothesis: Conversation) -> tuple[
         tuple[str, float], ...]:
-    try:
-        from pipeline.speakers import score_speakers
-    except ImportError:  # the speakers stage is optional in a text-only install
-        return ()
-    return _numeric_fields(score_speakers(reference.turns, hypothesis))
+    from pipeline.speakers import score_speakers
+
+    # labels.md turns as mappings; turns without times are skipped by the scorer
+    return _numeric_fields(score_speakers([t.model_dump() for t in record.turns], hypothesis))
 
 
 def _analyse_audio(record: LabelRecord, records: Sequence[LabelRecord], path: Path,
@@ -89,7 +88,7 @@ def _analyse_audio(record: LabelRecord, records: Sequence[LabelRecord], path: Pa
             clip = load_audio(path, resources.audio_options)
             analysis = analyse_conversation(outcome.conversation, resources.analysers,
                                             audio=clip, history=history)
-        speakers = _speaker_scores(conversation_from_labels(record), outcome.conversation)
+        speakers = _speaker_scores(record, outcome.conversation)
     except Exception as exc:
         log.exception("evaluation failed on %s", record.id)
         return CallRun(record, "audio", None, error_code="internal",

@@ -198,8 +198,9 @@ class TurnCer:
 class CallCer:
     call_id: str
     kind: str | None
-    count: EditCount
-    count_digits: EditCount  # quantities as digits on both sides
+    count: EditCount  # the conversation the analysers read (echo removed)
+    count_digits: EditCount  # the same with quantities as digits on both sides
+    count_transcript: EditCount  # every raw transcript segment, echo included
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,10 @@ class CerScores:
     @property
     def overall_digits(self) -> EditCount:
         return sum((c.count_digits for c in self.calls), EditCount())
+
+    @property
+    def overall_transcript(self) -> EditCount:
+        return sum((c.count_transcript for c in self.calls), EditCount())
 
     def by_kind(self) -> dict[str, EditCount]:
         out: dict[str, EditCount] = {}
@@ -289,7 +294,7 @@ class EvaluationReport:
 
 
 @dataclass(frozen=True)
-class _Predicted:
+class PredictedItem:
     id: str
     turns: frozenset[int]  # reference turn indices; empty for call-level evidence
     evidence: Evidence | None
@@ -335,7 +340,7 @@ def _in_scope(item_id: str, record: LabelRecord) -> bool:
     return True
 
 
-def _expected_items(record: LabelRecord) -> list[tuple[str, int | None]]:
+def expected_items(record: LabelRecord) -> list[tuple[str, int | None]]:
     """(id, turn) of every labelled positive; script skips carry no turn."""
     exp = record.expect
     items: list[tuple[str, int | None]] = [(f.id, f.turn) for f in exp.findings]
@@ -346,16 +351,16 @@ def _expected_items(record: LabelRecord) -> list[tuple[str, int | None]]:
     return [(i, t) for i, t in items if is_known(i)]
 
 
-def _predicted_items(run: CallRun) -> list[_Predicted]:
+def predicted_items(run: CallRun) -> list[PredictedItem]:
     a = run.analysis
     if a is None:
         return []
-    items = [_Predicted(f.rule_id, _evidence_turns(run, f.evidence), f.evidence)
+    items = [PredictedItem(f.rule_id, _evidence_turns(run, f.evidence), f.evidence)
              for f in a.findings]
-    items += [_Predicted(s.item_id, frozenset(), s.evidence) for s in a.script if not s.asked]
-    items += [_Predicted(r.signal_id, _evidence_turns(run, r.evidence), r.evidence, r.polarity)
+    items += [PredictedItem(s.item_id, frozenset(), s.evidence) for s in a.script if not s.asked]
+    items += [PredictedItem(r.signal_id, _evidence_turns(run, r.evidence), r.evidence, r.polarity)
               for r in a.risks if r.polarity in POSITIVE_POLARITIES]
-    items += [_Predicted(p.entity_id, _reference_turns(run, p.turn, None, None), None)
+    items += [PredictedItem(p.entity_id, _reference_turns(run, p.turn, None, None), None)
               for p in a.pii]
     return items
 
@@ -374,8 +379,8 @@ def _score_ids(run: CallRun, wanted: frozenset[str] | None) -> _CallScore:
     def keep(item_id: str) -> bool:
         return (wanted is None or item_id in wanted) and _in_scope(item_id, record)
 
-    expected = [(i, t) for i, t in _expected_items(record) if keep(i)]
-    predicted = [p for p in _predicted_items(run) if keep(p.id)]
+    expected = [(i, t) for i, t in expected_items(record) if keep(i)]
+    predicted = [p for p in predicted_items(run) if keep(p.id)]
     exp_ids = {i for i, _ in expected}
     pred_ids = {p.id for p in predicted}
     absent = {i for i in record.expect.absent if is_known(i) and keep(i)}
@@ -536,43 +541,73 @@ def _score_pii(run: CallRun, wanted: frozenset[str] | None) -> tuple[list[PiiIdS
 # ---------------------------------------------------------------- CER
 
 
+@dataclass(frozen=True)
+class _Unit:
+    """A stretch of recognised text with its channel and times."""
+
+    channel: int | None
+    start: float | None
+    end: float | None
+    text: str
+    role: str | None = None
+
+
+def _hypothesis_units(run: CallRun) -> list[_Unit]:
+    """The recognised text the analysers read: the conversation turns after speaker
+    attribution (echo and crosstalk removed), else the raw transcript segments."""
+    if run.hypothesis is not None and run.hypothesis.turns:
+        units = [_Unit(t.channel, t.start, t.end, t.raw_text or t.text, t.role)
+                 for t in run.hypothesis.turns]
+    elif run.transcript is not None:
+        units = [_Unit(s.channel, s.start, s.end, s.raw_text) for s in run.transcript.segments]
+    else:
+        units = []
+    return sorted(units, key=lambda u: (u.start if u.start is not None else float("inf"),
+                                        u.channel or 0))
+
+
 def _call_cer(run: CallRun) -> tuple[CallCer, list[tuple[str, EditCount]],
                                      list[tuple[int, EditCount]], list[TurnCer]] | None:
     if run.transcript is None:
         return None
     record = run.record
     reference = conversation_from_labels(record)
+    units = _hypothesis_units(run)
     segments = sorted(run.transcript.segments, key=lambda s: (s.start, s.channel))
     ref_all = "".join(t.text for t in record.turns)
-    hyp_all = "".join(s.raw_text for s in segments)
+    hyp_all = "".join(u.text for u in units)
     call = CallCer(record.id, record.kind, edit_count(ref_all, hyp_all),
-                   edit_count(ref_all, hyp_all, numbers_as_digits=True))
+                   edit_count(ref_all, hyp_all, numbers_as_digits=True),
+                   edit_count(ref_all, "".join(s.raw_text for s in segments)))
     by_role: list[tuple[str, EditCount]] = []
-    hyp_turns = run.hypothesis.turns if run.hypothesis else ()
-    for role in dict.fromkeys([t.speaker for t in record.turns] + [t.role for t in hyp_turns]):
+    for role in dict.fromkeys([t.speaker for t in record.turns] +
+                              [u.role for u in units if u.role is not None]):
         ref = "".join(t.text for t in record.turns if t.speaker == role)
-        hyp = "".join(t.raw_text or t.text for t in hyp_turns if t.role == role)
+        hyp = "".join(u.text for u in units if u.role == role)
         by_role.append((role, edit_count(ref, hyp)))
     by_channel: list[tuple[int, EditCount]] = []
+    channels = {u.channel for u in units if u.channel is not None}
     split = len({s.channel for s in segments}) >= 2 and record.channels is not None
     if split:
-        for ch in sorted({s.channel for s in segments}):
+        for ch in sorted(channels):
             ref = "".join(t.raw_text for t in reference.turns if t.channel == ch)
-            hyp = "".join(s.raw_text for s in segments if s.channel == ch)
+            hyp = "".join(u.text for u in units if u.channel == ch)
             by_channel.append((ch, edit_count(ref, hyp)))
-    # Each segment goes to the reference turn it overlaps most (on its own channel
-    # when the recording is split), so per-turn CER never counts a segment twice.
+    # Each hypothesis unit goes to the reference turn it overlaps most (on its own
+    # channel when the recording is split), so per-turn CER never counts one twice.
     assigned: dict[int, list[str]] = {}
-    for seg in segments:
+    for unit in units:
+        if unit.start is None or unit.end is None:
+            continue
         best: tuple[float, int] | None = None
         for t in reference.turns:
-            if t.start is None or t.end is None or (split and t.channel != seg.channel):
+            if t.start is None or t.end is None or (split and t.channel != unit.channel):
                 continue
-            overlap = min(t.end, seg.end) - max(t.start, seg.start)
+            overlap = min(t.end, unit.end) - max(t.start, unit.start)
             if overlap > 0 and (best is None or overlap > best[0]):
                 best = (overlap, t.index)
         if best is not None:
-            assigned.setdefault(best[1], []).append(seg.raw_text)
+            assigned.setdefault(best[1], []).append(unit.text)
     turns = [
         TurnCer(record.id, record.kind, t.index, t.role, t.channel, t.start, t.end,
                 chars_per_minute(t.raw_text, t.start, t.end), t.raw_text,

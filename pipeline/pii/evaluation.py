@@ -93,3 +93,39 @@ def evaluate_lines(path: Path | str, pack: PiiPack, threshold: float | None = No
     total = PrfScore(sum(s.tp for s in per.values()), sum(s.fp for s in per.values()),
                      sum(s.fn for s in per.values()), sum(s.exact for s in per.values()))
     return PiiEvaluation(total, per, tuple(errors))
+
+
+def evaluate_conversations(path: Path | str, pack: PiiPack,
+                           threshold: float | None = None) -> PiiEvaluation:
+    """Turn-level scores on labelled conversations (spec/labels.md) with ``expect.pii``
+    entries {"id", "turn", "text", "valid"}: a detection matches a label of the same ID
+    in the same turn. Conversations without ``expect.pii`` are skipped."""
+    thr = pack.thresholds.detect if threshold is None else threshold
+    counts: dict[str, Counter[str]] = {eid: Counter() for eid in ENTITY_IDS}
+    errors: list[str] = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        conv = json.loads(line)
+        expect = conv.get("expect") or {}
+        if "pii" not in expect:
+            continue
+        gold = Counter((str(g["id"]), int(g["turn"])) for g in expect["pii"])
+        pred: Counter[tuple[str, int]] = Counter()
+        for i, turn in enumerate(conv.get("turns", [])):
+            for e in detect_entities(str(turn.get("text", "")), pack):
+                if e.score >= thr:
+                    pred[(e.entity_id, i)] += 1
+        for (eid, _turn), n in (gold & pred).items():
+            counts[eid]["tp"] += n
+            counts[eid]["exact"] += n
+        for (eid, turn_i), n in (pred - gold).items():
+            counts[eid]["fp"] += n
+            errors.append(f"FALSE {eid} {conv.get('id')} turn {turn_i}")
+        for (eid, turn_i), n in (gold - pred).items():
+            counts[eid]["fn"] += n
+            errors.append(f"MISS {eid} {conv.get('id')} turn {turn_i}")
+    per = {eid: PrfScore(c["tp"], c["fp"], c["fn"], c["exact"]) for eid, c in counts.items()}
+    total = PrfScore(sum(s.tp for s in per.values()), sum(s.fp for s in per.values()),
+                     sum(s.fn for s in per.values()), sum(s.exact for s in per.values()))
+    return PiiEvaluation(total, per, tuple(errors))

@@ -8,6 +8,9 @@ the semantic fallback; then polarity, slots and weight per hit.
 
 from __future__ import annotations
 
+import itertools
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -66,14 +69,14 @@ def _ptp_slots(
     if "amount" in sig.spec.slots:
         amount = extract_amount(sentence, s_anchor) or extract_amount(text, anchor)
         if (amount is None or amount.value is None) and previous is not None:
-            amount = extract_amount(previous.text) or amount
+            amount = extract_amount(normalise_text(previous.text)) or amount
         out.append(("amount", amount.value if amount else None))
         if amount is not None and amount.value is None:
             out.append(("amount_phrase", amount.phrase))
     if "date" in sig.spec.slots:
         when = extract_date(sentence, today, s_anchor) or extract_date(text, today, anchor)
         if (when is None or when.value is None) and previous is not None:
-            when = extract_date(previous.text, today) or when
+            when = extract_date(normalise_text(previous.text), today) or when
         out.append(("date", when.value.isoformat() if when and when.value else None))
         if when is not None:
             out.append(("date_phrase", when.phrase))
@@ -98,10 +101,34 @@ def _party_slots(sig: CompiledSignal, located: _Located) -> Slots:
     return tuple(out)
 
 
-def _turn_hits(matcher: PatternMatcher, pack: RiskPack, clause: Clause) -> list[Hit]:
-    hits = [h for h in matcher.find(clause.text)
-            if not any(rx.search(clause.text) for rx in pack.signal(h.signal_id).exclude)]
-    return _keep_widest(hits)
+def _regex_check(sig: CompiledSignal, hit: Hit) -> Callable[[str], bool] | None:
+    if hit.method != "regex":
+        return None
+    rx = next((r for r in sig.regexes if r.pattern == hit.pattern), None)
+    if rx is None:
+        return None  # a sentence-scope regex: its gap spans clauses, no inner check
+    return _fullmatcher(rx)
+
+
+def _fullmatcher(rx: re.Pattern[str]) -> Callable[[str], bool]:
+    return lambda text: rx.fullmatch(text) is not None
+
+
+def _allowed(pack: RiskPack, hit: Hit, clause: Clause, asked: str) -> bool:
+    """Not vetoed by an exclude regex, and in context: the sentence or the agent's
+    question before it (车现在谁在开？— 借给我弟了) mentions what the signal is about."""
+    sig = pack.signal(hit.signal_id)
+    if any(rx.search(clause.text) for rx in sig.exclude):
+        return False
+    return not sig.context or any(rx.search(clause.sentence) or rx.search(asked)
+                                  for rx in sig.context)
+
+
+def _turn_hits(matcher: PatternMatcher, pack: RiskPack, clause: Clause, asked: str) -> list[Hit]:
+    offset = clause.start - clause.sentence_start
+    found = matcher.find(clause.text) + matcher.sentence_regex(
+        clause.sentence, offset, offset + len(clause.text))
+    return _keep_widest([h for h in found if _allowed(pack, h, clause, asked)])
 
 
 def extract_risks(conversation: Conversation, pack: RiskPack) -> RiskResult:
@@ -111,37 +138,55 @@ def extract_risks(conversation: Conversation, pack: RiskPack) -> RiskResult:
     today = meta.started_at.date() if meta.started_at is not None else None
     cues = pack.spec.cues
     found: list[tuple[Turn, str, _Located]] = []
-    pending_semantic: list[tuple[Turn, str, Clause, set[str]]] = []
+    following: dict[tuple[int, int], str] = {}  # (turn, clause start) -> next clause
+    pending_semantic: list[tuple[Turn, str, Clause, set[str], str]] = []
 
+    asked = ""  # the agent's last turn: context for a short answer
     for turn in conversation.turns:
+        if turn.role == "agent":
+            asked = normalise_text(turn.text)
         if turn.role not in SPEAKING_ROLES:
             continue
         text = normalise_text(turn.text)
-        for clause in split_clauses(text):
-            hits = _turn_hits(matcher, pack, clause)
+        clauses = split_clauses(text)
+        for a, b in itertools.pairwise(clauses):
+            following[(turn.index, a.start)] = b.text
+        for clause in clauses:
+            hits = _turn_hits(matcher, pack, clause, asked)
             found.extend((turn, text, _Located(h, clause)) for h in hits)
             if len(clause.text) >= pack.spec.semantic.min_chars:
-                pending_semantic.append((turn, text, clause, {h.signal_id for h in hits}))
+                pending_semantic.append((turn, text, clause, {h.signal_id for h in hits}, asked))
 
     if pack.spec.semantic.enabled:
         exemplars = tuple((s.id, normalise_text(e)) for s in pack.signals for e in s.spec.exemplars)
-        sem = semantic.best_matches([c.text for _, _, c, _ in pending_semantic], exemplars,
+        sem = semantic.best_matches([p[2].text for p in pending_semantic], exemplars,
                                     pack.spec.semantic.threshold)
-        for (turn, text, clause, already), row in zip(pending_semantic, sem, strict=True):
+        for (turn, text, clause, already, q), row in zip(pending_semantic, sem, strict=True):
             for sh in row:
-                if sh.signal_id not in already:
+                probe = Hit(sh.signal_id, 0, len(clause.text), sh.exemplar, "semantic", sh.score)
+                if sh.signal_id not in already and _allowed(pack, probe, clause, q):
                     hit = Hit(sh.signal_id, 0, len(clause.text), sh.exemplar, "semantic",
                               round(sh.score, 3))
                     found.append((turn, text, _Located(hit, clause)))
 
+    spans: dict[tuple[int, int, str], list[tuple[int, int]]] = {}
+    for turn, _, located in found:
+        key3 = (turn.index, located.clause.start, located.hit.signal_id)
+        spans.setdefault(key3, []).append((located.hit.start, located.hit.end))
     by_index = {t.index: i for i, t in enumerate(conversation.turns)}
     signals: list[RiskSignal] = []
+    sentence_of: dict[int, tuple[int, int]] = {}  # id(signal) -> (turn, sentence start)
     seen: set[tuple[int, str, str]] = set()
     for turn, text, located in found:
         sig = pack.signal(located.hit.signal_id)
         clause, hit = located.clause, located.hit
+        siblings = [sp for sp in spans[(turn.index, clause.start, sig.id)]
+                    if sp != (hit.start, hit.end)]
         pol = classify(clause.text, clause.sentence, clause.start - clause.sentence_start,
-                       hit.start, hit.end, hit.pattern, clause.terminator, cues, sig.spec)
+                       hit.start, hit.end, hit.pattern, clause.terminator, cues, sig.spec,
+                       _regex_check(sig, hit), siblings,
+                       following.get((turn.index, clause.start), ""),
+                       whole_clause=hit.method == "semantic")
         key = (turn.index, sig.id, pol.polarity)
         if key in seen:
             continue
@@ -158,10 +203,23 @@ def extract_risks(conversation: Conversation, pack: RiskPack) -> RiskResult:
             uncertain=turn.low_confidence or hit.method in ("pinyin", "semantic"),
         )
         draft = RiskSignal(sig.id, pol.polarity, evidence, slots, 0.0)
-        signals.append(RiskSignal(sig.id, pol.polarity, evidence, slots,
-                                  contribution(draft, pack)))
+        final = RiskSignal(sig.id, pol.polarity, evidence, slots, contribution(draft, pack))
+        sentence_of[id(final)] = (turn.index, clause.sentence_start)
+        signals.append(final)
+    signals = _suppress(signals, sentence_of, pack)
     signals.sort(key=lambda s: (s.evidence.turn or 0, s.signal_id, s.polarity))
     return result_from_signals(signals, pack)
+
+
+def _suppress(signals: list[RiskSignal], sentence_of: dict[int, tuple[int, int]],
+              pack: RiskPack) -> list[RiskSignal]:
+    """Drop signals that an asserted signal of the same sentence cancels."""
+    cancelled: set[tuple[str, tuple[int, int]]] = set()
+    for s in signals:
+        if s.polarity == "asserted":
+            for other in pack.signal(s.signal_id).spec.suppresses:
+                cancelled.add((other, sentence_of[id(s)]))
+    return [s for s in signals if (s.signal_id, sentence_of[id(s)]) not in cancelled]
 
 
 def result_from_signals(signals: list[RiskSignal] | tuple[RiskSignal, ...],

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import ahocorasick
 
 from pipeline.analysis import MatchMethod
-from pipeline.risk.pinyin_keys import char_keys, is_han, text_keys
+from pipeline.risk.pinyin_keys import is_han, spoken_keys, text_keys
 
 if TYPE_CHECKING:
     from pipeline.risk.pack import RiskPack
@@ -57,7 +57,7 @@ class PatternMatcher:
     def exact(self, text: str) -> list[Hit]:
         if not self._has_words:
             return []
-        hits = []
+        hits: list[Hit] = []
         for end, (phrase, ids) in self._automaton.iter(text):
             start = end - len(phrase) + 1
             hits.extend(Hit(sid, start, end + 1, phrase, "exact", 1.0) for sid in ids)
@@ -73,13 +73,13 @@ class PatternMatcher:
         return hits
 
     def pinyin(self, text: str) -> list[Hit]:
-        keys = text_keys(text)
+        keys = spoken_keys(text)
         hits = []
         seen: set[tuple[str, int, str]] = set()
         for i, ch in enumerate(text):
             if not is_han(ch):
                 continue
-            for k in char_keys(ch):
+            for k in keys[i]:
                 for sid, phrase, pkeys in self._pinyin.get(k, ()):
                     n = len(pkeys)
                     if i + n > len(text) or (sid, i, phrase) in seen:
@@ -92,6 +92,19 @@ class PatternMatcher:
                         # Score by how many characters agree exactly.
                         same = sum(a == b for a, b in zip(window, phrase, strict=True)) / n
                         hits.append(Hit(sid, i, i + n, phrase, "pinyin", 0.6 + 0.3 * same))
+        return hits
+
+    def sentence_regex(self, sentence: str, clause_start: int, clause_end: int) -> list[Hit]:
+        """Hits of sentence-scope regexes that end in the clause [clause_start, clause_end)
+        of ``sentence``, as offsets in that clause (start clipped to the clause)."""
+        hits = []
+        for sig in self._pack.signals:
+            for rx in sig.sentence_regexes:
+                for m in rx.finditer(sentence):
+                    if clause_start < m.end() <= clause_end:
+                        start = max(m.start(), clause_start) - clause_start
+                        hits.append(Hit(sig.id, start, m.end() - clause_start, rx.pattern,
+                                        "regex", 0.9))
         return hits
 
     def find(self, text: str) -> list[Hit]:

@@ -63,6 +63,14 @@ class SignalSpec(_Strict):
     regexes: list[str] = Field(default_factory=list)
     exemplars: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)  # regexes that veto a match in a clause
+    # Regexes run over the whole sentence, for statements spread over two
+    # clauses (说好10号还，结果又没钱了); the hit is placed in the clause it ends in.
+    sentence_regexes: list[str] = Field(default_factory=list)
+    # When set, one of these regexes must match the sentence (借给别人 is about
+    # the car only when the car is mentioned).
+    context: list[str] = Field(default_factory=list)
+    # Signals this one cancels in the same sentence when asserted.
+    suppresses: list[str] = Field(default_factory=list)
     negation_cues: list[str] = Field(default_factory=list)
     hypothetical_cues: list[str] = Field(default_factory=list)
     questions_assert: bool = False  # 能不能宽限几天 is a request, not a hypothesis
@@ -79,7 +87,7 @@ class SignalSpec(_Strict):
             raise ValueError("signal IDs are RISK-... (catalogue) or X-... (customer)")
         return v
 
-    @field_validator("regexes", "exclude")
+    @field_validator("regexes", "exclude", "sentence_regexes", "context")
     @classmethod
     def _compiles(cls, v: list[str]) -> list[str]:
         for rx in v:
@@ -91,7 +99,8 @@ class SignalSpec(_Strict):
 
     @model_validator(mode="after")
     def _has_patterns(self) -> SignalSpec:
-        if self.enabled and not (self.phrases or self.regexes or self.exemplars):
+        if self.enabled and not (self.phrases or self.regexes or self.exemplars
+                                 or self.sentence_regexes):
             raise ValueError("an enabled signal needs phrases, regexes or exemplars")
         return self
 
@@ -99,6 +108,10 @@ class SignalSpec(_Strict):
 class CueSpec(_Strict):
     negation: list[str]
     negation_exceptions: list[str] = Field(default_factory=list)
+    negation_after: list[str] = Field(default_factory=list)  # 卖车是不可能的
+    # A borrower who echoes a question answers it next: 卖车？没有。/ 卖车？对。
+    answer_no: list[str] = Field(default_factory=list)
+    answer_yes: list[str] = Field(default_factory=list)
     hypothetical: list[str]
     hypothetical_suffix: list[str] = Field(default_factory=list)
     question_markers: list[str] = Field(default_factory=list)
@@ -119,7 +132,7 @@ class LevelSpec(_Strict):
 
     medium: float = 2.0
     high: float = 4.0
-    critical: float = 8.0
+    critical: float = 10.0
 
     @model_validator(mode="after")
     def _ordered(self) -> LevelSpec:
@@ -161,6 +174,8 @@ class CompiledSignal:
     phrases: tuple[str, ...]  # normalised
     regexes: tuple[re.Pattern[str], ...]
     exclude: tuple[re.Pattern[str], ...]
+    sentence_regexes: tuple[re.Pattern[str], ...] = ()
+    context: tuple[re.Pattern[str], ...] = ()
 
     @property
     def id(self) -> str:
@@ -259,9 +274,12 @@ def compile_pack(spec: PackSpec, source: str = "<memory>") -> RiskPack:
         try:
             regexes = tuple(re.compile(_expand(r, spec.macros, source, s.id)) for r in s.regexes)
             exclude = tuple(re.compile(_expand(r, spec.macros, source, s.id)) for r in s.exclude)
+            sentence = tuple(re.compile(_expand(r, spec.macros, source, s.id))
+                             for r in s.sentence_regexes)
+            context = tuple(re.compile(_expand(r, spec.macros, source, s.id)) for r in s.context)
         except re.error as exc:
             raise ConfigError(f"{source}: signal {s.id} field regexes: {exc}") from exc
-        compiled.append(CompiledSignal(s, phrases, regexes, exclude))
+        compiled.append(CompiledSignal(s, phrases, regexes, exclude, sentence, context))
     return RiskPack(spec, source, tuple(compiled))
 
 

@@ -1,8 +1,9 @@
 """Toneless, accent-tolerant pinyin keys for matching ASR near-homophones.
 
 Whisper writes 于七 for 逾期 and 脱欠 for 拖欠: the characters differ, the sound
-does not. Every character maps to the set of its readings (heteronyms included,
-so 还 is both huan and hai and 暗示海款 still finds 按时还款), folded for the
+does not. A pattern character maps to the set of its readings (heteronyms
+included, so 还 is both huan and hai and 暗示海款 still finds 按时还款); a
+transcript character to its one reading in context. Both are folded for the
 common southern and dialect mergers zh/z, ch/c, sh/s, n/l, in/ing, en/eng.
 """
 
@@ -40,4 +41,18 @@ def char_keys(ch: str) -> frozenset[str]:
 
 
 def text_keys(text: str) -> tuple[frozenset[str], ...]:
+    """Keys of a pattern: every reading of every character (还 is huan and hai)."""
     return tuple(char_keys(c) for c in text)
+
+
+def spoken_keys(text: str) -> tuple[frozenset[str], ...]:
+    """Keys of transcript text: the one reading in context, so that a rare reading
+    of a transcript character (车 as ju, 不 as fou) does not invent a match."""
+    # pypinyin accepts a list-returning errors callback (one item per character),
+    # which keeps the readings aligned with the text; its stubs say str.
+    readings = pinyin(text, style=Style.NORMAL, heteronym=False,
+                      errors=lambda chunk: [[c] for c in chunk])  # type: ignore[arg-type,return-value]
+    if len(readings) != len(text):  # defensive: fall back to all readings
+        return text_keys(text)
+    return tuple(frozenset({_fold(r[0]) if is_han(c) else c.lower()})
+                 for c, r in zip(text, readings, strict=True))

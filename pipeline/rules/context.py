@@ -34,11 +34,16 @@ _NEG_BEFORE = re.compile(
 )
 # Between the cue and the hit: only auxiliaries and light words, no consequence marker.
 _NEG_GAP = re.compile(
-    r"^(会|要|去|来|能|用|再|得|敢|想|打算|准备|给|对|向|跟|和|把|让|被|是|也|都|就是|随便"
+    r"^(会|要|去|来|能|用|再|得|敢|想|有|打算|准备|给|对|向|跟|和|把|让|被|是|也|都|就是|随便"
     r"|真的|可能|因为|为了|故意|主动|轻易|会去|会要|去找|您|你|你们|他|她|我们|这么|那么"
-    r"|什么|任何|乱|私自|擅自|随意|再去|一直){0,3}$"
+    r"|什么|任何|乱|私自|擅自|随意|再去|一直|找人|派人|叫人|找|要求|逼|强迫|建议|推荐|鼓励|提倡|允许"
+    r"|同意|主张|愿意|需要){0,3}$"
 )
 _CONSEQUENCE = re.compile(r"就|才|那么|否则|不然|的话|然后|马上|立刻|肯定|到时")
+# What the borrower is asked to do: 不还钱我们打你 is a condition, not a negation.
+_CONDITION = re.compile(r"^(还|给钱|交|付|配合|接电话|接|处理|出来|开门|联系)")
+# A-not-A questions (是不是, 有没有) hold a negation character but negate nothing.
+_A_NOT_A = re.compile(r"(\w)[不没]\1")
 _NEG_AFTER = re.compile(
     r"^.{0,4}(是不可能|不可能|不会的|不会|不存在|没有的事|是假的|是谣言|不至于|是吓唬|是骗人|不属实|是不对的"
     r"|是违法的|是违规的|不允许|我们不做|我们不会)"
@@ -96,13 +101,13 @@ def _clause_before(text: PreparedText, start: int) -> str:
 
 
 def _is_negated(text: PreparedText, start: int, end: int) -> bool:
-    before = _clause_before(text, start)
+    before = _A_NOT_A.sub(lambda m: "#" * len(m.group(0)), _clause_before(text, start))
     window = before[-8:]
     for m in _NEG_BEFORE.finditer(window):
         gap = window[m.end():]
-        if _CONSEQUENCE.search(gap):
+        if _CONSEQUENCE.search(gap) or _CONDITION.match(gap) or "#" in gap:
             continue
-        if _NEG_GAP.match(gap):
+        if _NEG_GAP.match(gap) or len(gap) <= 2:
             return True
     _, c_end = text.clause_span(max(start, end - 1))
     after = text.compact[end:c_end]

@@ -103,9 +103,9 @@ def check_conversation(conversation: Conversation, packs: RulePacks, *,
     disabled = set(cfg.get("disable", ()))
     prepared = tuple(prepare_text(t.text) for t in conversation.turns)
     hits: list[dict[str, list[PhraseHit]]] = []
-    for p in prepared:
+    for p, turn in zip(prepared, conversation.turns, strict=True):
         per_key: dict[str, list[PhraseHit]] = {}
-        for h in packs.matcher.find(p):
+        for h in packs.matcher_for(turn.role).find(p):
             per_key.setdefault(h.key, []).append(h)
         hits.append(per_key)
     sem = _semantic_scores(packs, conversation, prepared, hits) \

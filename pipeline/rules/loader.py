@@ -53,10 +53,32 @@ class SemanticSpec:
 
 
 @dataclass(frozen=True)
+class MatcherEntries:
+    """Everything the packs match on text, with the roles each entry applies to."""
+
+    phrases: tuple[tuple[str, str, tuple[str, ...]], ...]  # (key, phrase, roles)
+    regexes: tuple[tuple[str, str, tuple[str, ...]], ...]
+    no_pinyin: frozenset[str]
+
+
+@dataclass(frozen=True)
 class RulePacks:
     packs: tuple[RulePack, ...]
-    matcher: PhraseMatcher = field(repr=False)
+    entries: MatcherEntries = field(repr=False)
     semantic: tuple[SemanticSpec, ...] = field(default=(), repr=False)
+    _matchers: dict[str, PhraseMatcher] = field(default_factory=dict, repr=False, compare=False)
+
+    def matcher_for(self, role: str) -> PhraseMatcher:
+        """One automaton per speaker role holding only the patterns that can apply to
+        that role's turns (built on first use)."""
+        if role not in self._matchers:
+            e = self.entries
+            self._matchers[role] = PhraseMatcher(
+                [(k, p) for k, p, roles in e.phrases if role in roles],
+                [(k, rx) for k, rx, roles in e.regexes if role in roles],
+                no_pinyin_keys=e.no_pinyin,
+            )
+        return self._matchers[role]
 
     def __iter__(self) -> Iterator[RulePack]:
         return iter(self.packs)
@@ -92,13 +114,21 @@ def _expand(ps: PatternSet, lexicons: dict[str, list[str]], path: Path, rule_id:
     return phrases
 
 
-def load_pack_file(path: Path) -> RulePack:
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster
+
+
+def _read_yaml(path: Path) -> Any:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read rule pack: {exc}") from exc
+
+
+def load_pack_file(path: Path, data: Any = None) -> RulePack:
+    if data is None:
+        data = _read_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping with pack, version and rules")
     try:
@@ -127,6 +157,7 @@ def load_pack_file(path: Path) -> RulePack:
 
 _ALL_ROLES = ("agent", "borrower", "third_party", "unknown")
 _ALL_KINDS = ("callback", "collection", "visit")
+_ANSWER_ROLES = ("borrower", "third_party", "unknown")
 
 
 def _pattern_sets(pack: RulePack) -> Iterator[tuple[str, str, PatternSet, tuple[str, ...],
@@ -145,30 +176,42 @@ def _pattern_sets(pack: RulePack) -> Iterator[tuple[str, str, PatternSet, tuple[
         if rule.response is not None:
             yield rule.id, "r", rule.response, roles, kinds
         if rule.exceptions:
-            yield rule.id, "x", PatternSet(phrases=rule.exceptions), _ALL_ROLES, kinds
+            yield rule.id, "x", PatternSet(phrases=rule.exceptions), trigger_roles, kinds
         if rule.context:
             yield rule.id, "c", PatternSet(phrases=rule.context), _ALL_ROLES, kinds
-        for ans in rule.answers:
-            yield (rule.id, f"a:{ans.value}", PatternSet(phrases=ans.phrases, regex=ans.regex),
-                   _ALL_ROLES, kinds)
+        for k, ans in enumerate(rule.answers):
+            yield (rule.id, f"a{k}:{ans.value}", PatternSet(phrases=ans.phrases, regex=ans.regex),
+                   _ANSWER_ROLES, kinds)
     for name, ev in pack.header.events.items():
-        for slot in ("prompt", "answer", "statement", "answer_denial"):
-            yield f"event:{name}", slot, getattr(ev, slot), _ALL_ROLES, _ALL_KINDS
+        yield f"event:{name}", "prompt", ev.prompt, ("agent",), _ALL_KINDS
+        for slot in ("answer", "statement", "answer_denial"):
+            yield f"event:{name}", slot, getattr(ev, slot), tuple(ev.answer_roles), _ALL_KINDS
+
+
+def _field_name(owner: str, slot: str) -> str:
+    """The YAML field a matcher slot came from, for error messages."""
+    if owner.startswith("event:"):
+        return f"events.{owner[6:]}.{slot}"
+    if slot.startswith("g"):
+        return f"groups.{slot[1:]}"
+    if slot.startswith("a"):
+        return f"answers.{slot[1:].split(':')[0]}"
+    return {"p": "patterns", "r": "response", "x": "exceptions", "c": "context"}.get(slot, slot)
 
 
 def compile_packs(packs: Sequence[RulePack]) -> RulePacks:
-    phrases: list[tuple[str, str]] = []
-    regexes: list[tuple[str, str]] = []
+    phrases: list[tuple[str, str, tuple[str, ...]]] = []
+    regexes: list[tuple[str, str, tuple[str, ...]]] = []
     no_pinyin: list[str] = []
     semantic: list[SemanticSpec] = []
     for pack in packs:
         lex = pack.header.lexicons
         for owner, slot, ps, roles, kinds in _pattern_sets(pack):
             key = slot_key(pack.name, owner, slot)
-            for phrase in _expand(ps, lex, Path(pack.path), owner, slot):
-                phrases.append((key, phrase))
+            for phrase in _expand(ps, lex, Path(pack.path), owner, _field_name(owner, slot)):
+                phrases.append((key, phrase, roles))
             for rx in ps.regex:
-                regexes.append((key, rx))
+                regexes.append((key, rx, roles))
             if not ps.pinyin:
                 no_pinyin.append(key)
             if ps.semantic:
@@ -177,9 +220,9 @@ def compile_packs(packs: Sequence[RulePack]) -> RulePacks:
                     key, cue_key, tuple(ps.semantic),
                     ps.semantic_threshold or pack.header.semantic_threshold, roles, kinds))
                 for cue in ps.semantic_cues:
-                    phrases.append((slot_key(pack.name, owner, slot + ":cue"), cue))
-    matcher = PhraseMatcher(phrases, regexes, no_pinyin_keys=no_pinyin)
-    return RulePacks(tuple(packs), matcher, tuple(semantic))
+                    phrases.append((slot_key(pack.name, owner, slot + ":cue"), cue, roles))
+    entries = MatcherEntries(tuple(phrases), tuple(regexes), frozenset(no_pinyin))
+    return RulePacks(tuple(packs), entries, tuple(semantic))
 
 
 def load_packs(directory: Path, names: Sequence[str] | None = None) -> RulePacks:
@@ -190,29 +233,29 @@ def load_packs(directory: Path, names: Sequence[str] | None = None) -> RulePacks
     if not directory.is_dir():
         raise ConfigError(f"rule pack directory {directory} does not exist; "
                           "set CALLQA_RULES_DIR or pass --rules")
+    loaded: list[RulePack] = []
     if names is None:
-        paths = [p for p in sorted(directory.glob("*.yaml")) if _is_rule_pack(p)]
+        for p in sorted(directory.glob("*.yaml")):
+            data = _read_yaml(p)
+            if _is_rule_pack(data):
+                loaded.append(load_pack_file(p, data))
     else:
-        paths = []
         for n in names:
             p = directory / (n if n.endswith(".yaml") else f"{n}.yaml")
             if not p.is_file():
                 raise ConfigError(f"rule pack {n!r} not found: {p} does not exist")
-            paths.append(p)
-    if not paths:
+            loaded.append(load_pack_file(p))
+    if not loaded:
         raise ConfigError(f"no rule packs found in {directory}")
-    return compile_packs([load_pack_file(p) for p in paths])
+    return compile_packs(loaded)
 
 
-def _is_rule_pack(path: Path) -> bool:
-    """Packs of this stage have ``rules:``; other stages (risk, PII) keep their own schema."""
-    try:
-        head: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, OSError):
-        return True  # let load_pack_file report the problem with its path
-    if not isinstance(head, dict):
+def _is_rule_pack(data: Any) -> bool:
+    """Packs of this stage; other stages (risk, PII) keep their own schema in the same
+    directory. A malformed file is treated as ours so its error is reported."""
+    if not isinstance(data, dict):
         return True
-    return head.get("pack") in _OWN_PACKS or head.get("stage") == "rules"
+    return data.get("pack") in _OWN_PACKS or data.get("stage") == "rules"
 
 
 SCOPE_ROLES: dict[SpeakerScope, tuple[str, ...]] = {

@@ -35,15 +35,21 @@ from __future__ import annotations
 
 import itertools
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 import ahocorasick
 
 from pipeline.mandarin import normalise_text
+
+if sys.version_info >= (3, 11):
+    import re._parser as _parser
+else:  # pragma: no cover
+    import sre_parse as _parser
 
 HitMethod = Literal["exact", "pinyin", "regex"]
 
@@ -51,6 +57,8 @@ PINYIN_SCORE = 0.85
 PINYIN_SCORE_SHORT = 0.7
 _MAX_PATTERN_VARIANTS = 16
 _PUA_BASE = 0xE000
+# Heteronyms whose other readings occur in the words rules look for (还款 huán/hái).
+_HETERONYMS = frozenset("还行重长得都地着分数便调转种只处当发干好号和要中假率应少省难强相为期")
 # Punctuation, symbols and whitespace end a clause; they are not part of matching text.
 _SPLIT = re.compile(r"[\W_]+")
 
@@ -138,9 +146,12 @@ def to_phonetic(compact: str) -> str:
 
 
 def phonetic_variants(pattern: str) -> list[str]:
-    """Every reading combination of a pattern (capped), for heteronyms such as 还."""
-    every = _readings()[1]
-    options = [every.get(ch, (ch,)) for ch in pattern]
+    """Reading combinations of a pattern (capped). Only common heteronyms such as 还
+    get their other readings: expanding every rare reading makes false friends
+    (抵 also reads zhǐ, so 抵给 would meet 自己)."""
+    table, every = _readings()
+    options = [every.get(ch, (ch,)) if ch in _HETERONYMS
+               else (table.get(ord(ch), ch),) for ch in pattern]
     out: list[str] = []
     for combo in itertools.product(*options):
         out.append("".join(combo))
@@ -208,9 +219,14 @@ class PhraseMatcher:
             self._exact.make_automaton()
         if self._has_phon:
             self._phon.make_automaton()
-        self._regexes: list[tuple[str, str, re.Pattern[str]]] = [
-            (key, rx, re.compile(rx)) for key, rx in regexes
-        ]
+        # One compiled alternation per key: one scan per key instead of one per regex.
+        by_key: dict[str, list[str]] = {}
+        for key, rx in regexes:
+            by_key.setdefault(key, []).append(rx)
+        self._regexes: list[tuple[str, list[str], re.Pattern[str], frozenset[str] | None]] = []
+        for key, rxs in by_key.items():
+            compiled = re.compile("|".join(f"(?P<r{i}>{rx})" for i, rx in enumerate(rxs)))
+            self._regexes.append((key, rxs, compiled, first_chars(compiled.pattern)))
 
     @property
     def empty(self) -> bool:
@@ -234,11 +250,78 @@ class PhraseMatcher:
                     seen.add((key, start, end + 1))
                     score = PINYIN_SCORE_SHORT if len(pat) <= 2 else PINYIN_SCORE
                     hits.append(PhraseHit(key, pat, start, end + 1, "pinyin", score))
-        for key, rx, compiled in self._regexes:
+        chars = set(text.compact) if self._regexes else set()
+        for key, rxs, compiled, first in self._regexes:
+            if first is not None and first.isdisjoint(chars):
+                continue  # no character a match could start with: skip the scan
             for m in compiled.finditer(text.compact):
                 if m.end() > m.start():
-                    hits.append(PhraseHit(key, rx, m.start(), m.end(), "regex", 1.0))
+                    which = int((m.lastgroup or "r0")[1:])
+                    hits.append(PhraseHit(key, rxs[which], m.start(), m.end(), "regex", 1.0))
         return hits
+
+
+def _first(items: list[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
+    """(possible first characters, whether the sequence can match empty); None = any."""
+    out: set[str] = set()
+    for op, av in items:
+        name = str(op)
+        if name == "AT":
+            continue  # anchors consume nothing
+        if name == "LITERAL":
+            out.add(chr(av))
+            return out, False
+        if name == "IN":
+            for iop, iav in av:
+                iname = str(iop)
+                if iname == "LITERAL":
+                    out.add(chr(iav))
+                elif iname == "RANGE" and iav[1] - iav[0] < 64:
+                    out.update(chr(c) for c in range(iav[0], iav[1] + 1))
+                else:  # categories such as \d also cover non-ASCII digits: unknown
+                    return None, False
+            return out, False
+        if name == "SUBPATTERN":
+            sub, empty = _first(list(av[-1]))
+            if sub is None:
+                return None, False
+            out |= sub
+            if not empty:
+                return out, False
+            continue
+        if name == "BRANCH":
+            any_empty = False
+            for branch in av[1]:
+                sub, empty = _first(list(branch))
+                if sub is None:
+                    return None, False
+                out |= sub
+                any_empty = any_empty or empty
+            if not any_empty:
+                return out, False
+            continue
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            lo, _hi, body = av
+            sub, empty = _first(list(body))
+            if sub is None:
+                return None, False
+            out |= sub
+            if lo > 0 and not empty:
+                return out, False
+            continue
+        return None, False
+    return out, True
+
+
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """Characters any match of ``pattern`` must start with, or None when that cannot be
+    told (then the regex always runs). Lets most regexes skip most turns unscanned."""
+    try:
+        parsed = _parser.parse(pattern)
+    except re.error:
+        return None
+    chars, empty = _first(list(parsed))
+    return None if chars is None or empty else frozenset(chars)
 
 
 def find_keys(matcher: PhraseMatcher, texts: Sequence[PreparedText]) -> set[str]:

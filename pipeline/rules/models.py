@@ -55,7 +55,7 @@ KIND_PARAMS: dict[str, dict[str, Any]] = {
     "phrase": {},
     "audience": {},
     "sequence": {"skip_listener": None},
-    "script_item": {"answer_turns": 3},
+    "script_item": {"answer_turns": 3, "answer_order": "priority"},
 }
 
 
@@ -177,6 +177,7 @@ class Rule(_Strict):
     )
     context_turns: int = Field(default=0, ge=0, le=5)
     exceptions: list[str] = Field(default_factory=list, description="phrases that clear a hit")
+    exception_scope: Literal["turn", "clause"] = "turn"
     ignore: list[ContextFlag] = Field(default_factory=lambda: list(_DEFAULT_IGNORE))
     listener: Literal["borrower", "third_party"] | None = None
     unless_event: str | None = None

@@ -35,8 +35,8 @@ def _evidence(state: CallState, hit: TextHit, uncertain_below: float) -> Evidenc
 
 def _asked_turns(pack: RulePack, rule: Rule, state: CallState) -> list[TextHit]:
     out = []
-    for i, t in enumerate(state.turns):
-        if state.in_scope(rule, t):
+    for i in state.candidates(pack.name, rule.id):
+        if state.in_scope(rule, state.turns[i]):
             hits = state.text_hits(pack, rule, i)
             if hits:
                 out.append(hits[0])
@@ -47,7 +47,8 @@ def _detail(rule: Rule, text: str) -> str | None:
     for rx in rule.detail_regex:
         m = re.search(rx, text)
         if m:
-            value = m.group(1) if m.groups() else m.group(0)
+            groups = [g for g in m.groups() if g]
+            value = groups[-1] if groups else m.group(0)
             amount = _AMOUNT.fullmatch(value)
             if amount:  # amounts as yuan: 9万 -> 90000
                 scale = _SCALE.get(amount.group(2) or "", 1)
@@ -73,16 +74,18 @@ def _answer(pack: RulePack, rule: Rule, state: CallState, asked: int,
         if seen > window:
             break
         text = state.prepared[j]
-        for ans in rule.answers:
-            hits = state.text_hits(pack, rule, j, slot=f"a:{ans.value}", ignore=())
-            if not hits:
-                continue
-            hit = min(hits, key=lambda h: h.start)
-            value = ans.value
-            if hit.context.negated and ans.negated_value:
-                value = ans.negated_value
-            elif hit.context.negated:
-                continue
+        found: list[tuple[int, int, str, TextHit]] = []  # (position, priority, value, hit)
+        for k, ans in enumerate(rule.answers):
+            hits = state.text_hits(pack, rule, j, slot=f"a{k}:{ans.value}", ignore=())
+            for hit in hits:
+                if hit.context.negated and ans.negated_value:
+                    found.append((hit.start, k, ans.negated_value, hit))
+                elif not hit.context.negated:
+                    found.append((hit.start, k, ans.value, hit))
+        if found:
+            by_position = state.param(rule, "answer_order") == "position"
+            _, _, value, hit = min(found, key=lambda f: (f[0], f[1]) if by_position
+                                   else (f[1], f[0]))
             return value, _detail(rule, text.compact), _evidence(state, hit, 0.8)
         detail = _detail(rule, text.compact)
         if detail is not None and not rule.answers:

@@ -53,6 +53,27 @@ class CallState:
     history: Sequence[CallMeta] = ()
     semantic_certain: dict[str, float] = field(default_factory=dict)  # pack -> threshold
     _events: dict[tuple[str, str], int | None] = field(default_factory=dict)
+    _index: dict[str, list[int]] | None = None
+    _role_turns: dict[str, list[int]] = field(default_factory=dict)
+
+    def role_turns(self, scope: SpeakerScope) -> list[int]:
+        """Indexes of the turns a speaker scope covers (computed once per call)."""
+        if scope not in self._role_turns:
+            roles = SCOPE_ROLES[scope]
+            self._role_turns[scope] = [i for i, t in enumerate(self.turns) if t.role in roles]
+        return self._role_turns[scope]
+
+    def candidates(self, pack: str, owner: str, slot: str = "p") -> list[int]:
+        """Turns with any raw or semantic hit for a slot (the only turns worth checking)."""
+        if self._index is None:
+            index: dict[str, set[int]] = {}
+            for i, per_key in enumerate(self.hits):
+                for key in per_key:
+                    index.setdefault(key, set()).add(i)
+            for i, key in self.semantic:
+                index.setdefault(key, set()).add(i)
+            self._index = {k: sorted(v) for k, v in index.items()}
+        return self._index.get(slot_key(pack, owner, slot), [])
 
     @property
     def turns(self) -> tuple[Turn, ...]:
@@ -91,7 +112,8 @@ class CallState:
         exceptions = self.raw_hits(pack.name, rule.id, "x", turn)
         out: list[TextHit] = []
         for h in self.raw_hits(pack.name, rule.id, slot, turn):
-            if any(_same_clause(text, h, x) for x in exceptions):
+            if exceptions and (rule.exception_scope == "turn"
+                               or any(_same_clause(text, h, x) for x in exceptions)):
                 continue
             ctx = span_context(text, h.start, h.end)
             if ctx.flags() & ignored:
@@ -124,8 +146,10 @@ class CallState:
     def _find_event(self, pack: RulePack, name: str) -> int | None:
         ev = pack.header.events[name]
         owner = f"event:{name}"
-        for j, turn in enumerate(self.turns):
-            if turn.role not in ev.answer_roles:
+        said = sorted(set(self.candidates(pack.name, owner, "answer"))
+                      | set(self.candidates(pack.name, owner, "statement")))
+        for j in said:
+            if self.turns[j].role not in ev.answer_roles:
                 continue
             text = self.prepared[j]
             if self.has(pack.name, owner, "answer_denial", j):

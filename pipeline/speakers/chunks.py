@@ -41,11 +41,36 @@ def _word_chunks(index: int, seg: Segment, options: SpeakerOptions) -> list[Chun
     return out
 
 
+def _merge_short(chunks: list[Chunk], options: SpeakerOptions) -> list[Chunk]:
+    """Join a chunk too short for a reliable embedding to its closer neighbour in
+    the same phrase run (no pause of ``neighbour_gap_s``)."""
+    out = list(chunks)
+    i = 0
+    while i < len(out) and len(out) > 1:
+        c = out[i]
+        if c.duration >= options.seed_min_s:
+            i += 1
+            continue
+        gaps = []
+        if i > 0:
+            gaps.append((c.start - out[i - 1].end, i - 1))
+        if i + 1 < len(out):
+            gaps.append((out[i + 1].start - c.end, i + 1))
+        gap, j = min(gaps)
+        if gap > options.neighbour_gap_s:
+            i += 1
+            continue
+        a, b = sorted((i, j))
+        out[a:b + 1] = [Chunk(c.segment, out[a].first, out[b].last, out[a].start, out[b].end)]
+        i = a
+    return out
+
+
 def speech_chunks(segments: tuple[Segment, ...], options: SpeakerOptions) -> tuple[Chunk, ...]:
     chunks: list[Chunk] = []
     for k, seg in enumerate(segments):
         if seg.words:
-            chunks.extend(_word_chunks(k, seg, options))
+            chunks.extend(_merge_short(_word_chunks(k, seg, options), options))
             continue
         # Without word times only equal slices are possible; they still vote on
         # the segment's speaker.
@@ -54,3 +79,22 @@ def speech_chunks(segments: tuple[Segment, ...], options: SpeakerOptions) -> tup
         chunks.extend(Chunk(k, 0, 0, seg.start + i * step, seg.start + (i + 1) * step)
                       for i in range(n))
     return tuple(c for c in chunks if c.duration > 0)
+
+
+def chunk_neighbours(
+    chunks: tuple[Chunk, ...], max_gap_s: float
+) -> list[tuple[int | None, int | None]]:
+    """For each chunk, the adjacent chunks of the same segment within ``max_gap_s``,
+    nearest first (None where there is none)."""
+    out: list[tuple[int | None, int | None]] = []
+    for i, c in enumerate(chunks):
+        cands: list[tuple[float, int]] = []
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(chunks) and chunks[j].segment == c.segment:
+                gap = max(c.start - chunks[j].end, chunks[j].start - c.end, 0.0)
+                if gap <= max_gap_s:
+                    cands.append((gap, j))
+        cands.sort()
+        ids = [j for _, j in cands] + [None, None]
+        out.append((ids[0], ids[1]))
+    return out

@@ -23,8 +23,8 @@ def _normalise(x: Matrix) -> Matrix:
     return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
 
 
-def _initial(x: Matrix, seeds: npt.NDArray[np.bool_], options: SpeakerOptions) -> Labels:
-    idx = np.flatnonzero(seeds)
+def _initial(x: Matrix, w: Matrix, options: SpeakerOptions) -> Labels:
+    idx = np.flatnonzero(w >= options.seed_min_s)
     want = options.num_speakers
     if len(idx) < 2 or (want is not None and want > len(idx)):
         idx = np.arange(len(x))  # too few long chunks: let every chunk seed
@@ -37,7 +37,12 @@ def _initial(x: Matrix, seeds: npt.NDArray[np.bool_], options: SpeakerOptions) -
         seed_labels = fcluster(z, t=options.cluster_threshold, criterion="distance")
         if seed_labels.max() > options.max_speakers:
             seed_labels = fcluster(z, t=options.max_speakers, criterion="maxclust")
-    centroids = np.stack([x[idx][seed_labels == k].mean(axis=0) for k in np.unique(seed_labels)])
+    ks = list(np.unique(seed_labels))
+    if want is None:
+        # A seed cluster with little speech is an outlier chunk, not a speaker.
+        talk = {k: float(w[idx][seed_labels == k].sum()) for k in ks}
+        ks = [k for k in ks if talk[k] >= options.min_speaker_s] or [max(ks, key=talk.__getitem__)]
+    centroids = np.stack([x[idx][seed_labels == k].mean(axis=0) for k in ks])
     return np.asarray(np.argmax(x @ _normalise(centroids).T, axis=1), dtype=np.int64)
 
 
@@ -53,15 +58,22 @@ def _compact(labels: Labels) -> Labels:
 
 
 def cluster_embeddings(
-    embeddings: Matrix, durations: Matrix, options: SpeakerOptions
+    embeddings: Matrix,
+    durations: Matrix,
+    options: SpeakerOptions,
+    neighbours: list[tuple[int | None, int | None]] | None = None,
 ) -> Labels:
-    """Speaker index (0..k-1) for every chunk, in time order of the input rows."""
+    """Speaker index (0..k-1) for every chunk.
+
+    ``neighbours[i]`` names the chunks right next to chunk i within one phrase run
+    (nearest first), or None; close calls follow them.
+    """
     n = len(embeddings)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     x = _normalise(np.asarray(embeddings, dtype=np.float64))
     w = np.asarray(durations, dtype=np.float64)
-    labels = _compact(_initial(x, w >= options.seed_min_s, options))
+    labels = _compact(_initial(x, w, options))
     fixed_count = options.num_speakers is not None
 
     for _ in range(options.refine_iterations):
@@ -83,20 +95,34 @@ def cluster_embeddings(
             break
         labels = new
 
-    return _smooth(x, labels, w, options)
-
-
-def _smooth(x: Matrix, labels: Labels, w: Matrix, options: SpeakerOptions) -> Labels:
-    """A short chunk between two chunks of one speaker, and nearly as close to that
-    speaker as to its own, takes the neighbours' label."""
-    if labels.max() == 0 or len(labels) < 3:
+    if neighbours is None:
         return labels
-    cents = _centroids(x, labels, w)
-    sims = x @ cents.T
+    return _smooth(x, labels, w, neighbours, options)
+
+
+def _smooth(
+    x: Matrix, labels: Labels, w: Matrix, neighbours: list[tuple[int | None, int | None]],
+    options: SpeakerOptions,
+) -> Labels:
+    """A close call takes its nearest neighbour's speaker.
+
+    Short chunks ("好的", "您好") embed poorly; when a chunk is nearly as close to
+    the speaker of the chunk right next to it (same phrase run, no real pause) as
+    to its own best match, continuity is the better guess.
+    """
+    if labels.max() == 0:
+        return labels
+    sims = x @ _centroids(x, labels, w).T
     out = labels.copy()
-    for i in range(1, len(labels) - 1):
-        prev, nxt = labels[i - 1], labels[i + 1]
-        if prev == nxt != labels[i] and w[i] < options.seed_min_s:
-            if sims[i, labels[i]] - sims[i, prev] < 0.1:
-                out[i] = prev
+    for i in range(len(labels)):
+        best = sims[i, labels[i]]
+        margin = best - np.partition(sims[i], -2)[-2]
+        if margin >= options.smooth_margin and w[i] >= options.seed_min_s:
+            continue
+        for j in neighbours[i]:
+            if j is None or labels[j] == labels[i]:
+                continue
+            if best - sims[i, labels[j]] < options.smooth_margin:
+                out[i] = labels[j]
+                break
     return out

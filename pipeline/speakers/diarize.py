@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from pipeline.audio import AudioClip
-from pipeline.speakers.chunks import Chunk, speech_chunks
+from pipeline.speakers.chunks import Chunk, chunk_neighbours, speech_chunks
 from pipeline.speakers.clustering import cluster_embeddings
 from pipeline.speakers.options import SpeakerOptions
 from pipeline.speakers.segments import SpeakerSegment, slice_segment
@@ -27,22 +27,27 @@ ENCODER_RATE = 16000
 FRAMES_PER_S = 100  # resemblyzer: 10 ms mel hop
 _BUCKET = 10  # chunks are batched by length rounded down to 100 ms
 _TARGET_POWER = (10 ** (-30 / 20)) ** 2  # resemblyzer's -30 dBFS training level
+_ACTIVE_RATIO = 10 ** (-25 / 10)  # frames 25 dB under the chunk's loud frames are pauses
+
+
+@lru_cache(maxsize=1)
+def _resemblyzer() -> Any:
+    with warnings.catch_warnings():
+        # webrtcvad (a resemblyzer dependency) imports the deprecated pkg_resources.
+        warnings.simplefilter("ignore")
+        import resemblyzer
+        import resemblyzer.audio
+
+        return resemblyzer
 
 
 @lru_cache(maxsize=1)
 def _encoder() -> Any:
-    with warnings.catch_warnings():
-        # webrtcvad (a resemblyzer dependency) imports the deprecated pkg_resources.
-        warnings.simplefilter("ignore")
-        from resemblyzer import VoiceEncoder
-
-        return VoiceEncoder("cpu", verbose=False)
+    return _resemblyzer().VoiceEncoder("cpu", verbose=False)
 
 
 def _mel(wav: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-    from resemblyzer.audio import wav_to_mel_spectrogram
-
-    return np.asarray(wav_to_mel_spectrogram(wav), dtype=np.float32)
+    return np.asarray(_resemblyzer().audio.wav_to_mel_spectrogram(wav), dtype=np.float32)
 
 
 def _to_encoder_rate(wav: npt.NDArray[np.float32], rate: int) -> npt.NDArray[np.float32]:
@@ -68,19 +73,26 @@ def embed_spans(
     min_frames = max(_BUCKET, int(min_s * FRAMES_PER_S))
     batches: dict[int, list[tuple[int, npt.NDArray[np.float32]]]] = {}
     for i, (start, end) in enumerate(spans):
-        a, b = int(start * FRAMES_PER_S), int(np.ceil(end * FRAMES_PER_S))
-        if b - a < min_frames:  # too short to embed: borrow audio on both sides
-            pad = (min_frames - (b - a) + 1) // 2
-            a, b = max(0, a - pad), min(total, b + pad)
-        a, b = max(0, min(a, total - min_frames)), min(total, max(b, a + min_frames))
-        length = max(_BUCKET, (b - a) // _BUCKET * _BUCKET)
-        frames = mel[a:a + length]
-        samples = wav[a * ENCODER_RATE // FRAMES_PER_S: (a + length) * ENCODER_RATE // FRAMES_PER_S]
+        a = max(0, min(int(start * FRAMES_PER_S), total - 1))
+        b = min(total, max(a + 1, int(np.ceil(end * FRAMES_PER_S))))
+        samples = wav[a * ENCODER_RATE // FRAMES_PER_S: b * ENCODER_RATE // FRAMES_PER_S]
         power = float(np.mean(samples.astype(np.float64) ** 2)) if samples.size else 0.0
         # The mel is a power spectrogram: level-normalise each chunk the way the
         # encoder's training data was (so distance to the phone/mic does not count).
         gain = _TARGET_POWER / power if power > 1e-12 else 1.0
-        batches.setdefault(frames.shape[0], []).append((i, frames * np.float32(gain)))
+        frames = mel[a:b] * np.float32(gain)
+        # Word timestamps run into pauses and reverb tails; like resemblyzer's own
+        # preprocessing, keep only the frames that carry speech energy.
+        energy = frames.sum(axis=1)
+        active = energy >= np.percentile(energy, 95) * _ACTIVE_RATIO
+        if int(active.sum()) >= _BUCKET:
+            frames = frames[active]
+        if frames.shape[0] < min_frames:
+            # Too short for a stable embedding: repeat the chunk's own frames rather
+            # than borrow neighbouring audio, which may be silence or someone else.
+            frames = np.tile(frames, (int(np.ceil(min_frames / frames.shape[0])), 1))
+        length = frames.shape[0] // _BUCKET * _BUCKET
+        batches.setdefault(length, []).append((i, frames[:length]))
     out = np.zeros((len(spans), 256))
     enc = _encoder()
     with torch.inference_mode():
@@ -113,7 +125,7 @@ def _label_segments(
                 talk[lab] = talk.get(lab, 0.0) + c.duration
             pieces.append((max(talk, key=lambda lab: talk[lab]), seg))
             continue
-        run_start, run_label = items[0][0].first, items[0][1]
+        run_start, run_label = 0, items[0][1]
         for c, lab in items[1:]:
             if lab != run_label:
                 pieces.append((run_label, slice_segment(seg, run_start, c.first)))
@@ -133,7 +145,8 @@ def diarize(
         return tuple(SpeakerSegment("S1", s) for s in ordered)
     emb = embed_spans(clip.mono(), clip.sample_rate, [(c.start, c.end) for c in chunks],
                       options.min_embed_s)
-    labels = cluster_embeddings(emb, np.array([c.duration for c in chunks]), options)
+    labels = cluster_embeddings(emb, np.array([c.duration for c in chunks]), options,
+                                chunk_neighbours(chunks, options.neighbour_gap_s))
     pieces = _label_segments(ordered, chunks, labels)
     names: dict[int, str] = {}
     out: list[SpeakerSegment] = []

@@ -21,7 +21,7 @@ class EnergyTrack:
 
     @classmethod
     def from_clip(cls, clip: AudioClip) -> EnergyTrack:
-        hop = max(1, int(round(HOP_S * clip.sample_rate)))
+        hop = max(1, round(HOP_S * clip.sample_rate))
         n = clip.samples.shape[1] // hop
         x = clip.samples[:, : n * hop].astype(np.float64).reshape(clip.channels, n, hop)
         return cls(np.mean(x * x, axis=2) + _FLOOR)

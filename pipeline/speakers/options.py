@@ -28,9 +28,11 @@ class SpeakerOptions:
     split_gap_s: float = 0.2
     max_chunk_s: float = 2.0
     min_embed_s: float = 0.6  # shorter chunks borrow surrounding audio for their embedding
-    seed_min_s: float = 0.8  # only chunks this long seed the clusters
-    min_speaker_s: float = 1.5  # a "speaker" with less speech is folded into its nearest one
+    seed_min_s: float = 1.0  # only chunks this long seed the clusters
+    min_speaker_s: float = 2.0  # a "speaker" with less speech is folded into its nearest one
     refine_iterations: int = 5
+    smooth_margin: float = 0.05  # cosine similarity: a closer call follows its neighbour
+    neighbour_gap_s: float = 0.5
     # stereo crosstalk
     remove_crosstalk: bool = True
     echo_db: float = -12.0

@@ -248,6 +248,20 @@ class BorrowerCaseRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class BorrowerTimelineRow(Base):
+    """A borrower's calls, promises (kept/broken/pending) and escalations, as JSON,
+    rebuilt by the batch runner after each run so the dashboard only reads it."""
+
+    __tablename__ = "borrower_timelines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    borrower_id: Mapped[str] = mapped_column(String(64), unique=True)
+    timeline_json: Mapped[str] = mapped_column(Text)
+    broken_promises: Mapped[int] = mapped_column(Integer, default=0)
+    escalations: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class PlaylistRow(Base):
     __tablename__ = "playlists"
 

@@ -10,7 +10,7 @@ from pipeline.rules.state import CallState, TextHit, call_duration, turn_times
 
 def window_turns(rule: Rule, state: CallState) -> list[int]:
     """Indexes of in-scope turns inside the rule's window (all turns without one)."""
-    idx = [i for i, t in enumerate(state.turns) if state.in_scope(rule, t)]
+    idx = state.role_turns(rule.speaker)
     w = rule.window
     if w is None:
         return idx
@@ -33,9 +33,18 @@ def _best(hits: list[TextHit]) -> TextHit | None:
     return hits[0] if hits else None
 
 
+def _candidate_turns(pack: RulePack, rule: Rule, state: CallState) -> list[int]:
+    """In-window, in-scope turns that have a hit for the rule's patterns."""
+    cands = state.candidates(pack.name, rule.id)
+    if not cands:
+        return []
+    allowed = set(window_turns(rule, state))
+    return [i for i in cands if i in allowed]
+
+
 def check_phrase(pack: RulePack, rule: Rule, state: CallState) -> list[Finding]:
     out: list[Finding] = []
-    for i in window_turns(rule, state):
+    for i in _candidate_turns(pack, rule, state):
         hit = _best(state.text_hits(pack, rule, i))
         if hit is not None:
             out.append(state.text_finding(pack, rule, hit))
@@ -44,9 +53,12 @@ def check_phrase(pack: RulePack, rule: Rule, state: CallState) -> list[Finding]:
 
 def check_audience(pack: RulePack, rule: Rule, state: CallState) -> list[Finding]:
     """Said while the listener is ``rule.listener`` (and before ``unless_event``)."""
+    cands = _candidate_turns(pack, rule, state)
+    if not cands:
+        return []
     gate = state.event_turn(pack, rule.unless_event) if rule.unless_event else None
     out: list[Finding] = []
-    for i in window_turns(rule, state):
+    for i in cands:
         if gate is not None and i > gate:
             break
         if state.listener(i) != rule.listener:
@@ -61,10 +73,13 @@ def check_audience(pack: RulePack, rule: Rule, state: CallState) -> list[Finding
 def check_sequence(pack: RulePack, rule: Rule, state: CallState) -> list[Finding]:
     """Said before ``before_event`` happened (or when it never happened)."""
     assert rule.before_event is not None
+    cands = _candidate_turns(pack, rule, state)
+    if not cands:
+        return []
     gate = state.event_turn(pack, rule.before_event)
     skip = rule.params.get("skip_listener")
     out: list[Finding] = []
-    for i in window_turns(rule, state):
+    for i in cands:
         if gate is not None and i > gate:
             break
         if skip and state.listener(i) == skip:
@@ -79,12 +94,14 @@ def check_sequence(pack: RulePack, rule: Rule, state: CallState) -> list[Finding
 
 def check_required(pack: RulePack, rule: Rule, state: CallState) -> list[Finding]:
     """Every group must be said in the window; one finding naming the missing groups."""
-    idx = window_turns(rule, state)
-    if not any(state.in_scope(rule, t) for t in state.turns):
+    if not state.role_turns(rule.speaker):
         return []  # no speaker of that role in the call: nothing to judge
+    idx = window_turns(rule, state)
+    allowed = set(idx)
     groups = [f"g{i}" for i in range(len(rule.groups))] or ["p"]
     missing = [g for g in groups
-               if not any(state.text_hits(pack, rule, i, slot=g) for i in idx)]
+               if not any(state.text_hits(pack, rule, i, slot=g)
+                          for i in state.candidates(pack.name, rule.id, g) if i in allowed)]
     if not missing:
         return []
     anchor = idx[-1] if rule.window and rule.window.last_s else (idx[0] if idx else None)
@@ -99,7 +116,8 @@ def check_response(pack: RulePack, rule: Rule, state: CallState) -> list[Finding
     within = int(state.param(rule, "within_turns"))
     out: list[Finding] = []
     covered = -1
-    for i, t in enumerate(state.turns):
+    for i in state.candidates(pack.name, rule.id):
+        t = state.turns[i]
         if i <= covered or not state.in_scope(rule, t, rule.trigger_speaker):
             continue
         if not state.text_hits(pack, rule, i):

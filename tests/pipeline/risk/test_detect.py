@@ -1,0 +1,117 @@
+"""extract_risks on small conversations: roles, polarity, evidence, slots, level."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pipeline.conversation import Turn
+from pipeline.risk import RiskPack, extract_risks
+from tests.pipeline.risk.conftest import conversation
+
+
+def test_agent_speech_is_not_read(pack: RiskPack) -> None:
+    conv = conversation(("agent", "您的车是不是卖了？是不是失业了？"), ("borrower", "嗯，你说。"))
+    result = extract_risks(conv, pack)
+    assert result.signals == ()
+    assert result.level == "low" and result.score == 0
+
+
+def test_evidence_points_at_the_turn(pack: RiskPack) -> None:
+    conv = conversation(("agent", "最近情况怎么样？"), ("borrower", "不好，我失业了，车也卖了。"))
+    result = extract_risks(conv, pack)
+    ids = {s.signal_id for s in result.signals}
+    assert {"RISK-INCOME", "RISK-VEHICLE-CONTROL"} <= ids
+    income = next(s for s in result.signals if s.signal_id == "RISK-INCOME")
+    ev = income.evidence
+    assert (ev.turn, ev.role, ev.speaker, ev.start, ev.end) == (1, "borrower", "ch1", 5.0, 9.0)
+    assert "失业" in ev.quote and ev.method == "exact" and not ev.uncertain
+
+
+def test_third_party_speech_counts(pack: RiskPack) -> None:
+    conv = conversation(("agent", "请问张先生在吗？"), ("third_party", "他老婆说车被他弟开走了"))
+    result = extract_risks(conv, pack)
+    control = [s for s in result.signals if s.signal_id == "RISK-VEHICLE-CONTROL"]
+    assert control and control[0].polarity == "asserted"
+    assert control[0].evidence.role == "third_party"
+    assert control[0].slot_map["counterparty"] == "relative"
+    assert result.level == "critical"
+
+
+def test_negated_and_hypothetical_never_raise_risk(pack: RiskPack) -> None:
+    conv = conversation(
+        ("agent", "车还在您手上吗？"),
+        ("borrower", "车没卖，也没抵押给别人。"),
+        ("agent", "工作稳定吗？"),
+        ("borrower", "要是下个月还没工作，那我就真还不上了。"),
+        ("borrower", "我没有失业，也不会投诉。"),
+    )
+    result = extract_risks(conv, pack)
+    assert result.signals, "the hits must still be reported, with their polarity"
+    assert {s.polarity for s in result.signals} <= {"negated", "hypothetical"}
+    assert all(s.weight == 0 for s in result.signals)
+    assert result.score == 0 and result.level == "low"
+    assert any("no weight" in line for line in result.explanation)
+
+
+def test_asserted_twin_raises(pack: RiskPack) -> None:
+    """The same words without the cue do raise risk: the test above can fail."""
+    conv = conversation(("borrower", "车卖了，也抵押给别人了。"), ("borrower", "我失业了。"))
+    result = extract_risks(conv, pack)
+    assert result.level == "critical" and result.score >= 8
+
+
+def test_asr_misspelling_is_uncertain(pack: RiskPack) -> None:
+    conv = conversation(("borrower", "我被才员了"))
+    result = extract_risks(conv, pack)
+    income = next(s for s in result.signals if s.signal_id == "RISK-INCOME")
+    assert income.evidence.method == "pinyin" and income.evidence.uncertain
+    assert income.weight == pack.weight("RISK-INCOME") * pack.spec.uncertain_factor
+
+
+def test_low_confidence_turn_is_uncertain(pack: RiskPack) -> None:
+    conv = conversation(("borrower", "我失业了"))
+    low = replace(conv, turns=(replace(conv.turns[0], confidence=0.2),))
+    s = extract_risks(low, pack).signals[0]
+    assert s.evidence.uncertain and s.evidence.method == "exact"
+
+
+def test_ptp_slots_with_agent_proposal(pack: RiskPack) -> None:
+    conv = conversation(("agent", "那您这周五能先还两千吗？"), ("borrower", "行，周五一定还。"))
+    ptp = next(s for s in extract_risks(conv, pack).signals if s.signal_id == "RISK-PTP")
+    assert ptp.polarity == "asserted"
+    assert ptp.slot_map["date"] == "2026-03-06"
+    assert ptp.slot_map["amount"] == 2000
+
+
+def test_ptp_unresolved_date_keeps_phrase(pack: RiskPack) -> None:
+    conv = conversation(("borrower", "发工资那天还三千块"))
+    ptp = next(s for s in extract_risks(conv, pack).signals if s.signal_id == "RISK-PTP")
+    assert ptp.slot_map["date"] is None
+    assert ptp.slot_map["date_phrase"] == "发工资那天"
+    assert ptp.slot_map["amount"] == 3000
+
+
+def test_ptp_without_call_time_has_no_date(pack: RiskPack) -> None:
+    conv = conversation(("borrower", "明天还两千"), started_at=None)
+    ptp = next(s for s in extract_risks(conv, pack).signals if s.signal_id == "RISK-PTP")
+    assert ptp.slot_map["date"] is None and ptp.slot_map["amount"] == 2000
+
+
+def test_input_is_not_modified(pack: RiskPack) -> None:
+    conv = conversation(("borrower", "我失业了"))
+    before = (conv.turns, conv.meta)
+    extract_risks(conv, pack)
+    assert (conv.turns, conv.meta) == before
+
+
+def test_turn_text_is_normalised_again(pack: RiskPack) -> None:
+    """A caller passing raw text (traditional characters, Chinese numerals) still gets slots."""
+    conv = conversation(("borrower", "這週五還兩千五"))
+    ptp = next(s for s in extract_risks(conv, pack).signals if s.signal_id == "RISK-PTP")
+    assert ptp.slot_map["amount"] == 2500 and ptp.slot_map["date"] == "2026-03-06"
+
+
+def test_unknown_role_is_skipped(pack: RiskPack) -> None:
+    conv = conversation(("borrower", "我失业了"))
+    unknown = replace(conv, turns=(Turn(0, "S1", "unknown", None, None, "我失业了"),))
+    assert extract_risks(unknown, pack).signals == ()

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import pytest
+
+from pipeline.rules.context import has_negation, is_question, span_context
+from pipeline.rules.matchers import PhraseMatcher, prepare_text
+
+PHRASES = [("overdue", "逾期"), ("arrears", "拖欠"), ("ontime", "按时还款"), ("penalty", "违约金"),
+           ("jail", "坐牢"), ("family", "骚扰您的家人"), ("arrest", "抓你"), ("vehicle", "抵给")]
+MATCHER = PhraseMatcher(PHRASES, [("amount", r"\d+(元|块)")])
+
+
+def keys(text: str) -> dict[str, str]:
+    return {h.key: h.method for h in MATCHER.find(prepare_text(text))}
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("你已经于七三天了", "overdue"),
+    ("脱欠的款项", "arrears"),
+    ("请暗示海款", "ontime"),
+    ("为约金要交", "penalty"),
+    ("再拖下去就要坐老了", "jail"),  # l/n folding is not needed here: 牢/老 share lao
+])
+def test_asr_homophones_match_on_pinyin(text: str, key: str) -> None:
+    assert keys(text).get(key) == "pinyin"
+
+
+def test_exact_hit_wins_over_pinyin_on_same_span() -> None:
+    assert keys("已经逾期了") == {"overdue": "exact"}
+
+
+def test_punctuation_and_spaces_do_not_break_a_phrase_but_end_a_clause() -> None:
+    p = prepare_text("按时 还款，好吗？")
+    assert p.compact == "按时还款好吗"
+    assert p.boundaries == (2, 4)  # a space is a pause: a clause boundary for context
+    assert "ontime" in keys("按时 还款，好吗？")
+
+
+def test_rare_readings_do_not_make_false_friends() -> None:
+    # 抵 also reads zhǐ and 给 jǐ: expanding them would match 自己.
+    assert "vehicle" not in keys("我自己开")
+
+
+def test_regex_and_numbers_are_normalised() -> None:
+    assert keys("欠了三千五百块")["amount"] == "regex"
+
+
+@pytest.mark.parametrize(("text", "pattern", "flags"), [
+    ("我们不会骚扰您的家人", "骚扰您的家人", {"negated"}),
+    ("你不还钱就抓你去坐牢", "抓你", set()),
+    ("坐牢是不可能的", "坐牢", {"negated"}),
+    ("他们说要抓你", "抓你", {"reported"}),
+    ("我跟你说，明天就抓你", "抓你", set()),
+    ("如果你不还，我们就抓你", "抓你", {"hypothetical"}),
+    ("你想坐牢吗？", "坐牢", {"question"}),
+    ("你是不是想坐牢", "坐牢", {"question"}),
+    ("我们不会骚扰您，但是你不还就抓你", "抓你", set()),
+])
+def test_span_context(text: str, pattern: str, flags: set[str]) -> None:
+    p = prepare_text(text)
+    start = p.compact.rindex(pattern)
+    assert span_context(p, start, start + len(pattern)).flags() == flags
+
+
+def test_whole_turn_helpers() -> None:
+    assert is_question(prepare_text("收到了吗"))
+    assert not is_question(prepare_text("收到了"))
+    assert has_negation(prepare_text("我们不会联系您家人"))
+
+
+def test_regex_first_characters_prefilter_is_sound() -> None:
+    from pipeline.rules.matchers import first_chars
+
+    assert first_chars("(我|我们)(是)?(公安|法院)") == frozenset("我")
+    assert first_chars("^(是|对)") == frozenset("是对")
+    assert first_chars(r"\d+元") is None  # categories: always scan
+    assert first_chars("(啊)?x") == frozenset("啊x")
+    assert first_chars("a*") is None  # can match empty: always scan
