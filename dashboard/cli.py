@@ -52,6 +52,23 @@ def users_add(username: str, role: str, password_stdin: bool, database_url: str 
     click.echo(f"created {info.username} ({info.role})")
 
 
+DEMO_PASSWORD = "callqa-demo"
+DEMO_USERS = (("admin", "admin"), ("auditor", "auditor"), ("trainer", "trainer"),
+              ("risk_officer", "risk_officer"))
+
+
+@users.command("ensure-demo")
+@database_option
+def users_ensure_demo(database_url: str | None) -> None:
+    """Create the demo accounts (password callqa-demo) where missing; for the sample demo only."""
+    factory = open_store(_url(database_url))
+    existing = {u.username for u in list_users(factory)}
+    for username, role in DEMO_USERS:
+        if username not in existing:
+            add_user(factory, username, role, DEMO_PASSWORD, by="ensure-demo")
+            click.echo(f"created demo user {username} ({role}), password {DEMO_PASSWORD}")
+
+
 @users.command("list")
 @database_option
 def users_list(database_url: str | None) -> None:

@@ -73,21 +73,15 @@ def _speaker_scores(record: LabelRecord, hypothesis: Conversation) -> tuple[
 
 def _analyse_audio(record: LabelRecord, records: Sequence[LabelRecord], path: Path,
                    resources: Resources) -> CallRun:
-    from pipeline.analyse import analyse_conversation
-    from pipeline.audio import load_audio
     from pipeline.process import FailedCall, file_hash, process_file
 
-    outcome = process_file(path, meta_from_labels(record), file_hash(path), resources)
+    outcome = process_file(path, meta_from_labels(record), file_hash(path), resources,
+                           history_for(record, records))
     if isinstance(outcome, FailedCall):
         return CallRun(record, "audio", None, error_code=outcome.error_code,
                        error=outcome.message)
     analysis = outcome.analysis
-    history = history_for(record, records)
     try:
-        if history:  # process_file has no history parameter; re-run the analysis with it
-            clip = load_audio(path, resources.audio_options)
-            analysis = analyse_conversation(outcome.conversation, resources.analysers,
-                                            audio=clip, history=history)
         speakers = _speaker_scores(record, outcome.conversation)
     except Exception as exc:
         log.exception("evaluation failed on %s", record.id)
