@@ -187,9 +187,12 @@ def _outcomes_pool(jobs: Sequence[Job], settings: Settings, config: RunConfig,
                         in_flight[pool.submit(_run_job, job)] = job
                     finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                     for fut in finished:
-                        job = in_flight.pop(fut)
-                        yield fut.result()
+                        outcome = fut.result()  # raises BrokenProcessPool: job stays in flight
+                        del in_flight[fut]
+                        yield outcome
             except BrokenProcessPool:
+                log.warning("a worker process died; retrying the %d calls in flight",
+                            len(in_flight))
                 for job in in_flight.values():
                     crashes[job.content_hash] = crashes.get(job.content_hash, 0) + 1
                     if crashes[job.content_hash] >= 2:

@@ -36,8 +36,8 @@ def run(paths: tuple[Path, ...], config_path: Path | None, workers: int | None, 
     from pipeline.batch import run_batch
     from pipeline.config import load_config
     from pipeline.history import apply_borrower_history
-    from pipeline.risk import load_risk_pack
     from pipeline.pii import PiiLogFilter, mask_text
+    from pipeline.risk import load_risk_pack
     from pipeline.settings import load_settings
     from pipeline.store.queries import call_ids_by_hash, done_hashes, stored_metas
     from pipeline.store.session import open_store

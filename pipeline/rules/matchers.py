@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import itertools
 import re
-import sys
+import re._parser as _parser  # the regex parser, to expand alternations into phrases
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -45,11 +45,6 @@ from typing import Any, Literal
 import ahocorasick
 
 from pipeline.mandarin import normalise_text
-
-if sys.version_info >= (3, 11):
-    import re._parser as _parser
-else:  # pragma: no cover
-    import sre_parse as _parser
 
 HitMethod = Literal["exact", "pinyin", "regex"]
 
