@@ -135,6 +135,25 @@ def _readings() -> tuple[dict[int, str], dict[str, tuple[str, ...]]]:
     return table, every
 
 
+@lru_cache(maxsize=65536)
+def _plain_readings(ch: str) -> frozenset[str]:
+    """Every toneless reading of a character, without accent folding."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    readings = pinyin_dict.get(ord(ch))
+    if not readings:
+        return frozenset({ch})
+    return frozenset(_strip_tone(r) for r in readings.split(",") if r)
+
+
+def same_sound_unfolded(a: str, b: str) -> bool:
+    """True when two strings share a toneless reading at every position, with no
+    zh/z, n/l … folding. Two-syllable patterns need this: folded, they meet too
+    many ordinary words (揍你 would meet the name 周丽)."""
+    return len(a) == len(b) and all(_plain_readings(x) & _plain_readings(y)
+                                    for x, y in zip(a, b, strict=True))
+
+
 def to_phonetic(compact: str) -> str:
     """Encode each character as its folded pinyin code (non-Chinese characters kept)."""
     return compact.translate(_readings()[0])
@@ -241,6 +260,8 @@ class PhraseMatcher:
                 for key, pat in entries:
                     start = end - len(pat) + 1
                     if (key, start, end + 1) in seen:
+                        continue
+                    if len(pat) <= 2 and not same_sound_unfolded(pat, text.compact[start:end + 1]):
                         continue
                     seen.add((key, start, end + 1))
                     score = PINYIN_SCORE_SHORT if len(pat) <= 2 else PINYIN_SCORE
