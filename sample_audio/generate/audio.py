@@ -218,7 +218,7 @@ def write_flac(path: Path, mono: np.ndarray, rate: int = 16000) -> None:
 
 
 def place(buf: np.ndarray, seg: np.ndarray, start_s: float, rate: int) -> None:
-    i = int(round(start_s * rate))
+    i = round(start_s * rate)
     end = min(len(buf), i + len(seg))
     buf[i:end] += seg[: end - i]
 

@@ -164,7 +164,7 @@ def render(conv: dict, eng: audio.Engine) -> tuple[list[dict], float, np.ndarray
         t_prev_end = end
     duration = max(e for _, _, e in placed) + float(rng.uniform(0.4, 0.8))
     out_turns = []
-    for (i, start, end), turn in zip(placed, turns, strict=True):
+    for (_i, start, end), turn in zip(placed, turns, strict=True):
         out_turns.append({"speaker": turn["speaker"], "text": turn["text"],
                           "start": round(start, 2), "end": round(end, 2)})
     if stereo:
