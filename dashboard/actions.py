@@ -6,7 +6,11 @@ one transaction, and then clears the cached loaders whose results it changed.
 Review decisions are optimistic: the page passes the id of the latest review it
 showed; if somebody else decided in the meantime the action writes nothing and
 returns the current decision so the page can show it (two auditors on one
-finding never overwrite each other unseen).
+finding never overwrite each other unseen). The check and the write happen in
+one transaction that holds the finding's lock (SELECT ... FOR UPDATE on
+PostgreSQL, the database write lock on SQLite), so the compare-and-set holds
+with several dashboards on one PostgreSQL store. A refused attempt is itself
+recorded in the audit log (``review_conflict``).
 """
 
 from __future__ import annotations
@@ -79,6 +83,7 @@ class ReviewOutcome:
     written: bool
     message: str
     current: ReviewState | None  # the decision now in force (ours if written)
+    conflict: bool = False  # someone else decided first; ``current`` is their decision
 
 
 class _Conflict(Exception):
@@ -122,6 +127,43 @@ def current_review(factory: sessionmaker[Session], key: str) -> ReviewState | No
         return _state(row)
 
 
+def _write_lock(session: Session) -> None:
+    """On SQLite, take the database's write lock before the first read.
+
+    SQLite ignores FOR UPDATE. BEGIN IMMEDIATE makes a second reviewer wait
+    (busy_timeout) until the first commits, so it reads the first decision
+    instead of a snapshot from before it. PostgreSQL needs nothing here.
+    """
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def conflict_message(other: ReviewState | None) -> str:
+    """What the second auditor is told: who decided, what, when and why."""
+    if other is None:  # the other decision was withdrawn meanwhile; nothing to show
+        return "The finding changed while you were looking at it. Reload it and decide again."
+    why = f" — “{other.reason}”" if other.reason else ""
+    return (f"{other.username} already decided: {other.action} ({other.status}) at "
+            f"{other.at:%Y-%m-%d %H:%M} UTC{why}. Your decision was not saved; check "
+            "theirs before changing it.")
+
+
+def _refused(factory: sessionmaker[Session], user: SignedInUser, key: str, action: str,
+             reason: str, other: ReviewState | None) -> ReviewOutcome:
+    # The review transaction was rolled back; the attempt still belongs in the
+    # audit trail, so it is written in a transaction of its own.
+    theirs = (f"{other.username} {other.action} (review {other.review_id})" if other
+              else "unknown")
+    with factory.begin() as session:
+        _audit(session, user, "review_conflict", f"finding:{key}",
+               f"{action} not saved, already decided by {theirs}; reason given: {reason}")
+    # This server's cached queue predates the other decision (it may have been made on
+    # another dashboard host): drop it so the rerun shows the decision in force.
+    data.clear(data.REVIEW_LOADERS, data.AUDIT_LOADERS)
+    return ReviewOutcome(False, conflict_message(other), other, conflict=True)
+
+
 def review_finding(factory: sessionmaker[Session], user: SignedInUser, key: str,
                    action: ReviewAction, reason: str = "",
                    seen_review_id: int | None = None) -> ReviewOutcome:
@@ -139,8 +181,9 @@ def review_finding(factory: sessionmaker[Session], user: SignedInUser, key: str,
         raise ActionError(f"'{action}' needs a reason")
     try:
         with factory.begin() as session:
-            # Row lock on PostgreSQL so two reviewers of one finding queue up; SQLite
-            # ignores FOR UPDATE, but the flush below takes its single write lock.
+            _write_lock(session)
+            # Row lock on PostgreSQL so two reviewers of one finding queue up: the
+            # second reads the reviews only after the first has committed.
             finding = session.scalar(select(FindingRow).where(FindingRow.key == key)
                                      .with_for_update())
             if finding is None:
@@ -171,10 +214,7 @@ def review_finding(factory: sessionmaker[Session], user: SignedInUser, key: str,
             _audit(session, user, f"review_{action}", f"finding:{key}", reason)
             written = _state(review)
     except _Conflict as conflict:
-        other = conflict.state
-        who = f"{other.username} ({other.action}, {other.at:%Y-%m-%d %H:%M})" if other else "?"
-        return ReviewOutcome(False, f"Someone else decided first: {who}. Check their "
-                                    "decision before changing it.", other)
+        return _refused(factory, user, key, action, reason, conflict.state)
     except OperationalError as exc:
         # SQLite reports a concurrent writer this way once busy_timeout runs out.
         raise ActionError(f"the store is busy, try again ({exc.orig})") from exc

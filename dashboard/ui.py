@@ -174,8 +174,8 @@ def _decide(factory: Any, user: SignedInUser, key: str, rule_id: str,
         return
     if outcome.written:
         flash(f"{rule_id}: {outcome.message}")
-    else:
-        flash(outcome.message, "warning")
+    else:  # another auditor decided first: say who, what and when instead of overwriting
+        flash(f"{rule_id}: {outcome.message}", "warning")
 
 
 def highlight(text: str, marks: list[tuple[str, str, str]]) -> str:

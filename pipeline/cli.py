@@ -170,9 +170,10 @@ def _register() -> None:
     from pipeline.risk.cli import risk_group
     from pipeline.rules.cli import rules
     from pipeline.speakers.cli import speakers_group
+    from pipeline.store.cli import db_group
 
     for command in (rules, risk_group, pii, speakers_group, users, dashboard, bench,
-                    evaluate_command):
+                    evaluate_command, db_group):
         main.add_command(command)
 
 

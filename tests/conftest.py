@@ -1,13 +1,17 @@
-"""Shared fixtures: tiny committed recordings and an encoder for other formats."""
+"""Shared fixtures: tiny committed recordings, an encoder for other formats, and an empty
+store on each backend (``db_url``)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import av
 import numpy as np
 import pytest
+
+from tests.db import BACKEND_PARAMS, database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 AUDIO = ROOT / "tests" / "fixtures" / "audio"
@@ -67,3 +71,10 @@ def engine(model_cache: Path):  # type: ignore[no-untyped-def]
     from pipeline.engines import EngineOptions, create_engine
 
     return create_engine(EngineOptions(model="base", model_cache=str(model_cache), cpu_threads=2))
+
+
+@pytest.fixture(params=BACKEND_PARAMS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of an empty store, once on SQLite and once on PostgreSQL."""
+    with database_url(request.param, tmp_path) as url:
+        yield url

@@ -116,6 +116,8 @@ def report_to_dict(report: EvaluationReport) -> dict[str, Any]:
         "cer": cer_dict,
         "pii": pii,
         "speakers": {"mean": overall["speakers"],
+                     "by_kind": {kind: {k: _r(v) for k, v in row.items()}
+                                 for kind, row in report.speaker_by_kind().items()},
                      "calls": {cid: {k: _r(v) for k, v in scores}
                                for cid, scores in report.speakers}},
         "unknown_ids": list(report.unknown_ids),
@@ -166,6 +168,17 @@ def format_table(report: EvaluationReport, *, max_issues: int = 200) -> str:
         lines.append(f"  {key:<24} {_pct(o[key])}")
     for key, value in o["speakers"].items():
         lines.append(f"  speakers.{key:<15} {value}")
+    by_kind = report.speaker_by_kind()
+    if by_kind:
+        lines += ["", f"{'speakers (speech-time weighted)':<32} {'calls':>5} {'speech s':>9} "
+                  f"{'DER%':>6} {'miss%':>6} {'FA%':>6} {'conf%':>6} {'role%':>6}"]
+        for kind, row in by_kind.items():
+            lines.append(f"{kind:<32} {int(row['calls']):>5} {row['speech_s']:>9.0f} "
+                         f"{_pct(row['der']):>6} {_pct(row['missed']):>6} "
+                         f"{_pct(row['false_alarm']):>6} {_pct(row['confusion']):>6} "
+                         f"{_pct(row['role_accuracy']):>6}")
+        lines.append(f"{'anchor: pyannote 3.1, Mandarin 2-party':<32} {'':>5} {'':>9} "
+                     f"{'~22':>6}   (published DER; not measured here)")
     if report.script:
         lines += ["", f"{'script item':<10} {'asked ok':>9} {'answer ok':>10}"]
         for si in report.script:

@@ -2,8 +2,9 @@
 
 Polarity scope follows Chinese punctuation: a negation (没, 不) governs its own
 clause (up to the next comma); a condition (要是, 如果) governs the rest of its
-sentence (up to 。！？). Whisper often leaves out punctuation, so the polarity
-module also limits cue distance in characters.
+sentence (up to 。！？). An ellipsis (……) is a hesitation inside a sentence
+(实在不行……我只能把车卖了), so it ends a clause only. Whisper often leaves out
+punctuation, so the polarity module also limits cue distance in characters.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_SENTENCE_END = re.compile(r"[。！？!?；;…\n]+")
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
 _CLAUSE_END = re.compile(r"[，,、：:。！？!?；;…\n]+|\s{1,}")
 
 

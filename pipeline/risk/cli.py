@@ -1,6 +1,7 @@
 """``callqa risk``: try the risk pack on sentences and check a (customised) pack.
 
     callqa risk check "车已经卖了" "这周五还两千" --started-at 2026-03-02T10:00:00+08:00
+    callqa risk check --asked "车现在谁在开？" "我弟开"
     callqa risk examples --pack my_cn_risk.yaml
 """
 
@@ -45,14 +46,20 @@ def risk_group() -> None:
 @click.option("--started-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S",
                                                     "%Y-%m-%d"]),
               default=None, help="call start, to resolve dates (default: now)")
+@click.option("--asked", default=None,
+              help="the agent's question before the sentences (short answers such as "
+                   "我弟开 count only after one)")
 @click.option("--json", "as_json", is_flag=True, help="print JSON")
 @_PACK
 @_NO_SEMANTIC
 def check_command(sentences: tuple[str, ...], role: str, started_at: datetime | None,
-                  as_json: bool, pack_path: Path | None, no_semantic: bool) -> None:
+                  asked: str | None, as_json: bool, pack_path: Path | None,
+                  no_semantic: bool) -> None:
     """Show the signals, slots and risk level for SENTENCES (one turn each)."""
     pack = _load(pack_path, no_semantic)
-    turns = tuple(Turn(i, "cli", role, None, None, s) for i, s in enumerate(sentences))  # type: ignore[arg-type]
+    said = [("agent", asked)] if asked else []
+    said += [(role, s) for s in sentences]
+    turns = tuple(Turn(i, "cli", r, None, None, s) for i, (r, s) in enumerate(said))  # type: ignore[arg-type]
     conv = Conversation(CallMeta("cli", None, started_at or datetime.now().astimezone()), turns)
     result = extract_risks(conv, pack)
     if as_json:

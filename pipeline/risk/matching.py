@@ -3,7 +3,8 @@
 Exact phrases run through one Aho-Corasick automaton. Regexes carry the
 paraphrases (车子前两天被我转手了). Phrases of three or more characters also
 match on folded pinyin keys, for ASR near-homophones; such hits are marked
-uncertain because the sound, not the word, matched.
+uncertain because the sound, not the word, matched. Denial regexes (抵押也没有)
+give hits marked ``denial``; answer regexes run only after a matching question.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class Hit:
     pattern: str
     method: MatchMethod
     score: float
+    denial: bool = False  # a denial pattern matched: the hit is negated by construction
 
 
 class PatternMatcher:
@@ -72,6 +74,31 @@ class PatternMatcher:
                         hits.append(Hit(sig.id, m.start(), m.end(), rx.pattern, "regex", 0.95))
         return hits
 
+    def denials(self, text: str) -> list[Hit]:
+        hits = []
+        for sig in self._pack.signals:
+            for rx in sig.denials:
+                for m in rx.finditer(text):
+                    if m.end() > m.start():
+                        hits.append(Hit(sig.id, m.start(), m.end(), rx.pattern, "regex", 0.95,
+                                        denial=True))
+        return hits
+
+    def answers(self, text: str, asked: str) -> list[Hit]:
+        """Hits of answer regexes whose question matches the agent's last turn ``asked``."""
+        if not asked:
+            return []
+        hits = []
+        for sig in self._pack.signals:
+            for questions, regexes in sig.answers:
+                if not any(q.search(asked) for q in questions):
+                    continue
+                for rx in regexes:
+                    for m in rx.finditer(text):
+                        if m.end() > m.start():
+                            hits.append(Hit(sig.id, m.start(), m.end(), rx.pattern, "regex", 0.9))
+        return hits
+
     def pinyin(self, text: str) -> list[Hit]:
         keys = spoken_keys(text)
         hits = []
@@ -108,4 +135,4 @@ class PatternMatcher:
         return hits
 
     def find(self, text: str) -> list[Hit]:
-        return self.exact(text) + self.regex(text) + self.pinyin(text)
+        return self.exact(text) + self.regex(text) + self.pinyin(text) + self.denials(text)

@@ -52,6 +52,24 @@ class ExampleSpec(_Strict):
         return self
 
 
+class AnswerSpec(_Strict):
+    """Short answers that name a signal only as the answer to the agent's question
+    (车现在谁在开？— 我弟开; 收入稳定吗？— 不咋稳定)."""
+
+    asked: list[str]  # regexes; one must match the agent's last turn
+    regexes: list[str]  # run on each clause of the reply
+
+    @field_validator("asked", "regexes")
+    @classmethod
+    def _compiles(cls, v: list[str]) -> list[str]:
+        for rx in v:
+            try:
+                re.compile(_MACRO.sub("x", rx))
+            except re.error as exc:
+                raise ValueError(f"regex {rx!r} does not compile: {exc}") from exc
+        return v
+
+
 class SignalSpec(_Strict):
     id: str
     version: str
@@ -71,9 +89,26 @@ class SignalSpec(_Strict):
     context: list[str] = Field(default_factory=list)
     # Signals this one cancels in the same sentence when asserted.
     suppresses: list[str] = Field(default_factory=list)
+    # Regexes that match only a denial of the signal (抵押也没有, 没押给别人): their
+    # hits are reported negated, never asserted, so a denial is on record.
+    denials: list[str] = Field(default_factory=list)
+    # Short answers, read only after an agent question that matches ``asked``.
+    answers: list[AnswerSpec] = Field(default_factory=list)
+    # Regexes over the matched words: such a hit counts only in the borrower's own
+    # words (别再打了 from a wrong number is that person's wish, not the borrower's).
+    borrower_only: list[str] = Field(default_factory=list)
+    # The signal is about the borrower's own situation: a hit whose clause names
+    # someone else as the subject (我弟周转不开) is dropped (cues.other_subject).
+    own_situation: bool = False
     negation_cues: list[str] = Field(default_factory=list)
     hypothetical_cues: list[str] = Field(default_factory=list)
+    # Phrases holding a hypothetical cue that this signal reads as a hedged
+    # statement (怕是要晚几天: "probably late", said of oneself, is asserted).
+    hypothetical_exceptions: list[str] = Field(default_factory=list)
     questions_assert: bool = False  # 能不能宽限几天 is a request, not a hypothesis
+    # A statement with a proposal tag (下周一还两千行不行？) is asserted: the
+    # borrower offers it, they do not wonder about it.
+    proposals_assert: bool = False
     # Shortest phrase matched by sound; raise it where a near-homophone is an
     # everyday phrase (车买了 sounds like 车卖了).
     pinyin_min_chars: int | None = Field(default=None, ge=2)
@@ -87,7 +122,8 @@ class SignalSpec(_Strict):
             raise ValueError("signal IDs are RISK-... (catalogue) or X-... (customer)")
         return v
 
-    @field_validator("regexes", "exclude", "sentence_regexes", "context")
+    @field_validator("regexes", "exclude", "sentence_regexes", "context", "denials",
+                     "borrower_only")
     @classmethod
     def _compiles(cls, v: list[str]) -> list[str]:
         for rx in v:
@@ -100,7 +136,7 @@ class SignalSpec(_Strict):
     @model_validator(mode="after")
     def _has_patterns(self) -> SignalSpec:
         if self.enabled and not (self.phrases or self.regexes or self.exemplars
-                                 or self.sentence_regexes):
+                                 or self.sentence_regexes or self.answers):
             raise ValueError("an enabled signal needs phrases, regexes or exemplars")
         return self
 
@@ -114,11 +150,44 @@ class CueSpec(_Strict):
     answer_yes: list[str] = Field(default_factory=list)
     hypothetical: list[str]
     hypothetical_suffix: list[str] = Field(default_factory=list)
+    # Condition openers: at the start of a clause they make the rest of the
+    # sentence hypothetical, however long (要是厂里这个月再拖着不发工资的话，我可能
+    # 还得晚几天). 实在不行 is one only there: 这个月实在不行 is a statement.
+    condition_openers: list[str] = Field(default_factory=list)
     question_markers: list[str] = Field(default_factory=list)
     question_particles: list[str] = Field(default_factory=list)
+    # Tags that turn a statement into an offer (还两千行不行？), see proposals_assert.
+    proposal_markers: list[str] = Field(default_factory=list)
     breakers: list[str] = Field(default_factory=list)
+    breaker_exceptions: list[str] = Field(default_factory=list)  # 忙不过来 holds 不过
+    # What ends a condition's reach; defaults to ``breakers``. 只能, 才, 然后 end a
+    # negation (没钱只能卖车) but continue a condition (实在不行我只能把车卖了).
+    hypothetical_breakers: list[str] | None = None
+    # Regexes for a denial that follows its topic (网贷啥的我一个都没有; 你说的二次
+    # 抵押，反正我没弄过): matched against the rest of the hit's clause, and against
+    # the next clause of the sentence.
+    trailing_denial: list[str] = Field(default_factory=list)
+    # Regexes for someone other than the speaker as the subject before a hit of an
+    # own_situation signal; ``other_subject_borrower`` adds the third-person
+    # pronouns, which in a third party's mouth usually mean the borrower.
+    other_subject: list[str] = Field(default_factory=list)
+    other_subject_borrower: list[str] = Field(default_factory=list)
     negation_window: int = Field(default=4, ge=1, le=20)
     hypothetical_window: int = Field(default=14, ge=1, le=60)
+
+    @field_validator("trailing_denial", "other_subject", "other_subject_borrower")
+    @classmethod
+    def _compiles(cls, v: list[str]) -> list[str]:
+        for rx in v:
+            try:
+                re.compile(rx)
+            except re.error as exc:
+                raise ValueError(f"regex {rx!r} does not compile: {exc}") from exc
+        return v
+
+    @property
+    def condition_breakers(self) -> list[str]:
+        return self.breakers if self.hypothetical_breakers is None else self.hypothetical_breakers
 
 
 class SemanticSpec(_Strict):
@@ -176,6 +245,10 @@ class CompiledSignal:
     exclude: tuple[re.Pattern[str], ...]
     sentence_regexes: tuple[re.Pattern[str], ...] = ()
     context: tuple[re.Pattern[str], ...] = ()
+    denials: tuple[re.Pattern[str], ...] = ()
+    # (question regexes, answer regexes) per AnswerSpec
+    answers: tuple[tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]], ...] = ()
+    borrower_only: tuple[re.Pattern[str], ...] = ()
 
     @property
     def id(self) -> str:
@@ -271,15 +344,17 @@ def compile_pack(spec: PackSpec, source: str = "<memory>") -> RiskPack:
         if not s.enabled:
             continue
         phrases = tuple(dict.fromkeys(normalise_text(p) for p in s.phrases if p.strip()))
+        def comp(rxs: list[str], sid: str = s.id) -> tuple[re.Pattern[str], ...]:
+            return tuple(re.compile(_expand(r, spec.macros, source, sid)) for r in rxs)
+
         try:
-            regexes = tuple(re.compile(_expand(r, spec.macros, source, s.id)) for r in s.regexes)
-            exclude = tuple(re.compile(_expand(r, spec.macros, source, s.id)) for r in s.exclude)
-            sentence = tuple(re.compile(_expand(r, spec.macros, source, s.id))
-                             for r in s.sentence_regexes)
-            context = tuple(re.compile(_expand(r, spec.macros, source, s.id)) for r in s.context)
+            compiled.append(CompiledSignal(
+                s, phrases, comp(s.regexes), comp(s.exclude), comp(s.sentence_regexes),
+                comp(s.context), comp(s.denials),
+                tuple((comp(a.asked), comp(a.regexes)) for a in s.answers),
+                comp(s.borrower_only)))
         except re.error as exc:
             raise ConfigError(f"{source}: signal {s.id} field regexes: {exc}") from exc
-        compiled.append(CompiledSignal(s, phrases, regexes, exclude, sentence, context))
     return RiskPack(spec, source, tuple(compiled))
 
 

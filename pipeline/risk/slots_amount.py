@@ -3,13 +3,16 @@
 normalise_text has already turned 两千五 into 2500 and 三千块 into 3000块, so the
 work here is to pick the number that is money and not a date, a time, a count
 of days or instalments, or a phone number, and to apply 万/千 left after digits
-(1.5万, 2千) or separators (2,500).
+(1.5万, 2千) or separators (2,500). A numeral run the normaliser left alone
+because a word starting with 一 follows it (四千三一次性还上) is read here.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from pipeline.mandarin import normalise_numbers
 
 # A digit run, optional decimal/thousands separators, optional magnitude and unit.
 _NUMBER = re.compile(
@@ -24,6 +27,10 @@ _MULTIPLIER = {"万": 10000.0, "千": 1000.0, "k": 1000.0, "K": 1000.0}
 # Whole-balance words: the promise has no number but clear scope.
 _WHOLE = re.compile(r"(还清|结清|全部还|一次性还|全还了|都还上|全额|一次还清|还完)")
 _PART = re.compile(r"(一部分|一半|一点|部分)")
+# A Chinese numeral run with a magnitude, glued to a word that starts with 一
+# (四千三一次性, 两千八一起): the 一 belongs to the word.
+_CN_GLUED = re.compile(r"([一二两三四五六七八九十][零一二两三四五六七八九十百千万]*"
+                       r"[百千万][一二两三四五六七八九]?)(?=一(?:次|起|下|共|口气|把|块儿))")
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,11 @@ def _candidates(text: str) -> list[AmountMatch]:
         if not (mult or unit) and value < 100:
             continue  # bare small numbers are counts (还2次) rather than money
         out.append(AmountMatch(value, m.group(0).strip(), m.start(), m.end()))
-    return out
+    for m in _CN_GLUED.finditer(text):
+        digits = normalise_numbers(m.group(1))
+        if digits.isdigit() and int(digits) >= 100:
+            out.append(AmountMatch(float(digits), m.group(1), m.start(), m.end()))
+    return sorted(out, key=lambda c: c.start)
 
 
 def extract_amount(text: str, anchor: int | None = None) -> AmountMatch | None:

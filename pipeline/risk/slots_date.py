@@ -9,7 +9,8 @@ Conventions (documented so a risk officer can predict the result):
   月中: the 15th;
 - 3月10号: that date this year, next year once passed;
 - 今天 / 明天 / 后天 / 大后天, N天后 / N天内 (call day + N).
-Vague phrases (发工资那天, 过几天, 年后, 等回款) give no date but keep the phrase.
+Vague phrases (发工资那天, 过几天, 年后, 等回款) give no date but keep the phrase;
+a payday dated right before it (15号我发工资，15号还; 月底发了工资先还) takes that date.
 """
 
 from __future__ import annotations
@@ -161,4 +162,21 @@ def extract_date(text: str, today: date | None, anchor: int | None = None) -> Da
         gap = 0 if d.start <= anchor < d.end else min(abs(d.start - anchor), abs(d.end - anchor))
         return (gap, int(d.value is None))
 
-    return min(dates, key=distance)
+    best = min(dates, key=distance)
+    if best.value is None:
+        dated = _dated_event(text, dates, best)
+        if dated is not None:
+            return dated
+    return best
+
+
+_GLUE = re.compile(r"[我他她俺咱就才的]{0,2}")
+
+
+def _dated_event(text: str, dates: list[DateMatch], vague: DateMatch) -> DateMatch | None:
+    """The resolved date just before a vague event phrase (下个月10号发工资), if any."""
+    for d in dates:
+        if d.value is not None and d.end <= vague.start \
+                and _GLUE.fullmatch(text[d.end:vague.start]):
+            return d
+    return None

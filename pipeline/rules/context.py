@@ -42,8 +42,10 @@ _NEG_GAP = re.compile(
 _CONSEQUENCE = re.compile(r"就|才|那么|否则|不然|的话|然后|马上|立刻|肯定|到时")
 # What the borrower is asked to do: 不还钱我们打你 is a condition, not a negation.
 _CONDITION = re.compile(r"^(还|给钱|交|付|配合|接电话|接|处理|出来|开门|联系)")
-# A-not-A questions (是不是, 有没有) hold a negation character but negate nothing.
-_A_NOT_A = re.compile(r"(\w)[不没]\1")
+# A-not-A questions (是不是, 有没有) hold a negation character but negate nothing;
+# neither do idioms such as 实在不行 (if all else fails), 不然, 不管, 差不多.
+_A_NOT_A = re.compile(r"(\w)[不没]\1|实在不行|不行的话|要不然|不然|要不|不管|不如|不得不|差不多|不少|不错"
+                      r"|不停|不断|不光|不仅|了不起|没准")
 _NEG_AFTER = re.compile(
     r"^.{0,4}(是不可能|不可能|不会的|不会|不存在|没有的事|是假的|是谣言|不至于|是吓唬|是骗人|不属实|是不对的"
     r"|是违法的|是违规的|不允许|我们不做|我们不会)"

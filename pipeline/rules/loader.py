@@ -177,6 +177,8 @@ def _pattern_sets(pack: RulePack) -> Iterator[tuple[str, str, PatternSet, tuple[
             yield rule.id, "r", rule.response, roles, kinds
         if rule.exceptions:
             yield rule.id, "x", PatternSet(phrases=rule.exceptions), trigger_roles, kinds
+        if rule.mask is not None:
+            yield rule.id, "m", rule.mask, trigger_roles, kinds
         if rule.context:
             yield rule.id, "c", PatternSet(phrases=rule.context), _ALL_ROLES, kinds
         for k, ans in enumerate(rule.answers):
@@ -196,7 +198,8 @@ def _field_name(owner: str, slot: str) -> str:
         return f"groups.{slot[1:]}"
     if slot.startswith("a"):
         return f"answers.{slot[1:].split(':')[0]}"
-    return {"p": "patterns", "r": "response", "x": "exceptions", "c": "context"}.get(slot, slot)
+    return {"p": "patterns", "r": "response", "x": "exceptions", "c": "context",
+            "m": "mask"}.get(slot, slot)
 
 
 def compile_packs(packs: Sequence[RulePack]) -> RulePacks:

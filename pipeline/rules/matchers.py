@@ -21,6 +21,18 @@ Stable API (also used by ``pipeline/risk``):
   regex hits and lower for phonetic ones (``PINYIN_SCORE_SHORT`` for two
   syllables, ``PINYIN_SCORE`` for longer patterns).
 
+When a phonetic hit counts (toneless sounds alone meet far too many ordinary words):
+
+- two-syllable patterns need the tones as well (``same_sound_toned``): 于七 is
+  逾期 yú-qī, 脱欠 is 拖欠 tuō-qiàn, but 涛先 tāo-xiān (李海涛先生) is not 套现 tào-xiàn;
+- every character that differs from the pattern must belong to a word inside the
+  hit (``stands_as_word``, jieba's dictionary): in 孙悦工号 the 工 of 悦工 ~ 月供
+  belongs to 工号, in 之前我们 the 前 of 前我们 ~ 欠我们 to 之前, so those characters
+  were heard right as parts of other words; and a two-character hit must not be a
+  known word of its own (预期 is a word, not a misheard 逾期);
+- a pattern that begins or ends with a digit never continues a longer number
+  (二百五 normalises to 250, which is not the 250 of 2500) — exact hits too.
+
 Why pinyin codes: Whisper's errors on the words rules look for are
 near-homophones (逾期→于七, 拖欠→脱欠, 按时还款→暗示海款). Mapping every character
 to one private-use code point per syllable keeps the phonetic text the same
@@ -135,23 +147,88 @@ def _readings() -> tuple[dict[int, str], dict[str, tuple[str, ...]]]:
     return table, every
 
 
+_TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
+_NEUTRAL = 5
+
+
 @lru_cache(maxsize=65536)
-def _plain_readings(ch: str) -> frozenset[str]:
-    """Every toneless reading of a character, without accent folding."""
+def _toned_readings(ch: str) -> frozenset[tuple[str, int]]:
+    """Every reading of a character as (toneless syllable, tone 1-5; 5 = neutral)."""
     from pypinyin.pinyin_dict import pinyin_dict
 
     readings = pinyin_dict.get(ord(ch))
     if not readings:
-        return frozenset({ch})
-    return frozenset(_strip_tone(r) for r in readings.split(",") if r)
+        return frozenset({(ch, 0)})
+    out = set()
+    for r in readings.split(","):
+        if not r:
+            continue
+        decomposed = unicodedata.normalize("NFD", r)
+        tone = next((_TONE_MARKS[c] for c in decomposed if c in _TONE_MARKS), _NEUTRAL)
+        out.add((_strip_tone(r), tone))
+    return frozenset(out)
 
 
-def same_sound_unfolded(a: str, b: str) -> bool:
-    """True when two strings share a toneless reading at every position, with no
-    zh/z, n/l … folding. Two-syllable patterns need this: folded, they meet too
-    many ordinary words (揍你 would meet the name 周丽)."""
-    return len(a) == len(b) and all(_plain_readings(x) & _plain_readings(y)
-                                    for x, y in zip(a, b, strict=True))
+def _same_toned_char(a: str, b: str) -> bool:
+    for base_a, tone_a in _toned_readings(a):
+        for base_b, tone_b in _toned_readings(b):
+            if base_a == base_b and (tone_a == tone_b or _NEUTRAL in (tone_a, tone_b)):
+                return True
+    return False
+
+
+def same_sound_toned(a: str, b: str) -> bool:
+    """True when two strings share a reading, tone included, at every position (a
+    neutral tone meets any tone). Two toneless syllables meet too many ordinary
+    words: 套现 tào-xiàn would meet the 涛先 of 海涛先生, 砍你 the 看你 of 你看你;
+    the misspellings ASR makes of two-syllable words keep the tones (于七 for 逾期,
+    脱欠 for 拖欠)."""
+    return len(a) == len(b) and all(_same_toned_char(x, y) for x, y in zip(a, b, strict=True))
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> Any:
+    import logging
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # jieba imports pkg_resources, which warns
+        import jieba
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba.dt
+
+
+@lru_cache(maxsize=16384)
+def _words(compact: str) -> tuple[tuple[tuple[int, int], ...], frozenset[tuple[int, int]]]:
+    """(span of the word holding each character, spans of known dictionary words) of
+    a compact text, by jieba's dictionary segmentation."""
+    seg = _segmenter()
+    owner: list[tuple[int, int]] = []
+    known: set[tuple[int, int]] = set()
+    pos = 0
+    for word in seg.cut(compact, HMM=False):
+        span = (pos, pos + len(word))
+        if len(word) > 1 and seg.FREQ.get(word):
+            known.add(span)
+        owner.extend([span] * len(word))
+        pos += len(word)
+    return tuple(owner), frozenset(known)
+
+
+def stands_as_word(compact: str, start: int, end: int, pattern: str) -> bool:
+    """True when ``compact[start:end]`` can be a mishearing of ``pattern``: every
+    character that differs from the pattern belongs to a word inside the span (in 孙悦工号
+    the 工 of 悦工 ~ 月供 belongs to 工号; in 之前我们 the 前 of 前我们 ~ 欠我们 to 之前:
+    those characters were heard right, as parts of other words), and a two-character
+    span is not a known word of its own (预期 is a word, not a misheard 逾期)."""
+    owner, known = _words(compact)
+    for i in range(start, end):
+        if compact[i] != pattern[i - start]:
+            w_start, w_end = owner[i]
+            if w_start < start or w_end > end:
+                return False
+    return len(pattern) > 2 or (start, end) not in known or compact[start:end] == pattern
 
 
 def to_phonetic(compact: str) -> str:
@@ -212,17 +289,19 @@ class PhraseMatcher:
     ) -> None:
         self._exact = ahocorasick.Automaton()
         self._phon = ahocorasick.Automaton()
-        exact_entries: dict[str, list[tuple[str, str]]] = {}
-        phon_entries: dict[str, list[tuple[str, str]]] = {}
+        # Entries: (key, pattern, whether the pattern begins or ends with a digit).
+        exact_entries: dict[str, list[tuple[str, str, bool]]] = {}
+        phon_entries: dict[str, list[tuple[str, str, bool]]] = {}
         skip_pinyin = set(no_pinyin_keys)
         for key, raw in phrases:
             pat = normalise_pattern(raw)
             if not pat:
                 continue
-            exact_entries.setdefault(pat, []).append((key, pat))
+            entry = (key, pat, pat[0].isdigit() or pat[-1].isdigit())
+            exact_entries.setdefault(pat, []).append(entry)
             if pinyin and key not in skip_pinyin and len(pat) >= min_pinyin_chars:
                 for variant in phonetic_variants(pat):
-                    phon_entries.setdefault(variant, []).append((key, pat))
+                    phon_entries.setdefault(variant, []).append(entry)
         for word, entries in exact_entries.items():
             self._exact.add_word(word, tuple(dict.fromkeys(entries)))
         for word, entries in phon_entries.items():
@@ -233,6 +312,7 @@ class PhraseMatcher:
             self._exact.make_automaton()
         if self._has_phon:
             self._phon.make_automaton()
+            _segmenter()  # load the word dictionary now, not inside the first call checked
         # One compiled alternation per key: one scan per key instead of one per regex.
         by_key: dict[str, list[str]] = {}
         for key, rx in regexes:
@@ -251,17 +331,24 @@ class PhraseMatcher:
         seen: set[tuple[str, int, int]] = set()
         if self._has_exact and text.compact:
             for end, entries in self._exact.iter(text.compact):
-                for key, pat in entries:
+                for key, pat, edged in entries:
                     start = end - len(pat) + 1
+                    if edged and not _digit_bounded(text.compact, pat, start, end + 1):
+                        continue
                     seen.add((key, start, end + 1))
                     hits.append(PhraseHit(key, pat, start, end + 1, "exact", 1.0))
         if self._has_phon and text.phon:
+            verdicts: dict[tuple[str, int], bool] = {}  # (pattern, start): may it be heard so
             for end, entries in self._phon.iter(text.phon):
-                for key, pat in entries:
+                for key, pat, edged in entries:
                     start = end - len(pat) + 1
                     if (key, start, end + 1) in seen:
                         continue
-                    if len(pat) <= 2 and not same_sound_unfolded(pat, text.compact[start:end + 1]):
+                    ok = verdicts.get((pat, start))
+                    if ok is None:
+                        ok = verdicts[(pat, start)] = _may_be_misheard(text.compact, pat, start,
+                                                                        end + 1, edged)
+                    if not ok:
                         continue
                     seen.add((key, start, end + 1))
                     score = PINYIN_SCORE_SHORT if len(pat) <= 2 else PINYIN_SCORE
@@ -277,13 +364,34 @@ class PhraseMatcher:
         return hits
 
 
+def _may_be_misheard(compact: str, pattern: str, start: int, end: int, edged: bool) -> bool:
+    """Whether a phonetic hit of ``pattern`` at ``compact[start:end]`` counts (see the
+    module notes); cheapest tests first, the word dictionary last."""
+    if edged and not _digit_bounded(compact, pattern, start, end):
+        return False
+    if len(pattern) <= 2:
+        if not same_sound_toned(pattern, compact[start:end]):
+            return False
+    elif compact[start] == pattern[0] and compact[end - 1] == pattern[-1]:
+        return True  # both ends heard as said: a word reaching outside would hold them
+    return stands_as_word(compact, start, end, pattern)
+
+
+def _digit_bounded(compact: str, pattern: str, start: int, end: int) -> bool:
+    """A pattern that begins or ends with a digit must not continue a longer number:
+    250 (二百五, an insult) is not the 250 of 2500."""
+    if pattern[0].isdigit() and start > 0 and compact[start - 1].isdigit():
+        return False
+    return not (pattern[-1].isdigit() and end < len(compact) and compact[end].isdigit())
+
+
 def _first(items: list[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
     """(possible first characters, whether the sequence can match empty); None = any."""
     out: set[str] = set()
     for op, av in items:
         name = str(op)
-        if name == "AT":
-            continue  # anchors consume nothing
+        if name in ("AT", "ASSERT", "ASSERT_NOT"):
+            continue  # anchors and lookarounds consume nothing
         if name == "LITERAL":
             out.add(chr(av))
             return out, False

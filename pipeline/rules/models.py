@@ -177,6 +177,11 @@ class Rule(_Strict):
     )
     context_turns: int = Field(default=0, ge=0, le=5)
     exceptions: list[str] = Field(default_factory=list, description="phrases that clear a hit")
+    mask: PatternSet | None = Field(
+        default=None,
+        description="spans where the patterns mean nothing: a pattern hit inside a mask hit "
+        "is dropped (a company name such as 恒通车贷 is not a debt disclosure)",
+    )
     exception_scope: Literal["turn", "clause"] = "turn"
     ignore: list[ContextFlag] = Field(default_factory=lambda: list(_DEFAULT_IGNORE))
     listener: Literal["borrower", "third_party"] | None = None
@@ -237,6 +242,11 @@ class EventSpec(_Strict):
     answer_denial: PatternSet = Field(default_factory=PatternSet)
     within_turns: int = Field(default=2, ge=1, le=6)
     answer_roles: list[AnswerRole] = Field(default_factory=lambda: list(_ANSWER_ROLES))
+    reply_confirms_kinds: list[CallKind] = Field(
+        default_factory=list,
+        description="call kinds held face to face (home visits): there a borrower-role "
+        "speaker who replies to the prompt, without denying, confirms the event",
+    )
 
 
 class PackHeader(BaseModel):

@@ -110,10 +110,13 @@ class CallState:
         if rule.context and not self._context_near(pack.name, rule, turn):
             return []
         exceptions = self.raw_hits(pack.name, rule.id, "x", turn)
+        masks = self.raw_hits(pack.name, rule.id, "m", turn)
         out: list[TextHit] = []
         for h in self.raw_hits(pack.name, rule.id, slot, turn):
             if exceptions and (rule.exception_scope == "turn"
                                or any(_same_clause(text, h, x) for x in exceptions)):
+                continue
+            if any(m.start <= h.start and h.end <= m.end for m in masks):
                 continue
             ctx = span_context(text, h.start, h.end)
             if ctx.flags() & ignored:
@@ -126,7 +129,7 @@ class CallState:
             if not (negated or reported):
                 out.append(TextHit(turn, 0, len(text.compact), sem[1], "semantic", sem[0],
                                    SpanContext()))
-        out.sort(key=lambda h: (_METHOD_RANK[h.method], -h.score))
+        out.sort(key=lambda h: (_METHOD_RANK[h.method], -h.score, h.start - h.end))
         return out
 
     def _context_near(self, pack: str, rule: Rule, turn: int) -> bool:
@@ -146,9 +149,13 @@ class CallState:
     def _find_event(self, pack: RulePack, name: str) -> int | None:
         ev = pack.header.events[name]
         owner = f"event:{name}"
-        said = sorted(set(self.candidates(pack.name, owner, "answer"))
-                      | set(self.candidates(pack.name, owner, "statement")))
-        for j in said:
+        said = set(self.candidates(pack.name, owner, "answer")) \
+            | set(self.candidates(pack.name, owner, "statement"))
+        if self.meta.kind is not None and self.meta.kind in ev.reply_confirms_kinds:
+            # Face to face, the person the agent addresses is the one who answers:
+            # any reply of a borrower-role speaker to the prompt counts.
+            said |= {j for j, t in enumerate(self.turns) if t.role == "borrower"}
+        for j in sorted(said):
             if self.turns[j].role not in ev.answer_roles:
                 continue
             text = self.prepared[j]
@@ -159,7 +166,8 @@ class CallState:
                 return j
             answered = any(not span_context(text, h.start, h.end).negated
                            for h in self.raw_hits(pack.name, owner, "answer", j))
-            if not answered:
+            if not answered and not (self.turns[j].role == "borrower"
+                                     and self.meta.kind in ev.reply_confirms_kinds):
                 continue
             for k in range(j - 1, max(-1, j - 1 - ev.within_turns), -1):
                 if self.turns[k].role == "agent" and self.has(pack.name, owner, "prompt", k):
@@ -167,19 +175,15 @@ class CallState:
         return None
 
     def listener(self, turn: int) -> Role:
-        """Who the speaker of ``turn`` is talking to: the nearest other party, looking
-        back first (the person who just spoke), then forward."""
+        """Who the speaker of ``turn`` is talking to: the other party who spoke last
+        before it (the person who just answered). Before any other party has spoken
+        the listener is not known yet: ``"unknown"`` (whoever picks up the phone or
+        opens the door has not said who they are)."""
         speaker_role = self.turns[turn].role
-        for k in range(turn - 1, max(-1, turn - 4), -1):
+        for k in range(turn - 1, -1, -1):
             if self.turns[k].role not in (speaker_role, "unknown"):
                 return self.turns[k].role
-        for k in range(turn + 1, min(len(self.turns), turn + 3)):
-            if self.turns[k].role not in (speaker_role, "unknown"):
-                return self.turns[k].role
-        roles = {t.role for t in self.turns} - {speaker_role, "unknown"}
-        if roles == {"third_party"}:
-            return "third_party"
-        return "borrower" if "borrower" in roles or not roles else next(iter(roles))
+        return "unknown"
 
     # ---- findings ----
 

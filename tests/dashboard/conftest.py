@@ -115,11 +115,12 @@ def _roles() -> list[SpeakerRoleRow]:
                            evidence="channel map: 1=borrower")]
 
 
-def build_store(root: Path) -> Store:
-    """Create the fixture store under ``root`` and return how to reach it."""
+def build_store(root: Path, url: str | None = None) -> Store:
+    """Create the fixture store (audio under ``root``; SQLite there unless ``url`` names
+    another empty database) and return how to reach it."""
     audio_dir = root / "audio"
     audio_dir.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{root / 'callqa.db'}"
+    url = url or f"sqlite:///{root / 'callqa.db'}"
     factory = open_store(url)
     wav1 = write_wav(audio_dir / "cb-001.wav")
     wav2 = write_wav(audio_dir / "col-002.wav")

@@ -1,7 +1,14 @@
+"""Dashboard writes, on SQLite and on PostgreSQL (the ``store`` fixture below)."""
+
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from dashboard import actions, data
 from dashboard.actions import ActionError, review_finding
@@ -13,13 +20,27 @@ from pipeline.store.schema import (
     ReviewRow,
     SpeakerRoleRow,
 )
-from tests.dashboard.conftest import Store
+from tests.dashboard.conftest import Store, build_store
+from tests.db import BACKEND_PARAMS, database_url
 
 A1 = SignedInUser("auditor1", "auditor")
 A2 = SignedInUser("auditor2", "auditor")
 TRAINER = SignedInUser("trainer1", "trainer")
 RISK = SignedInUser("risk1", "risk_officer")
 KEY = "col-002|CN-THREAT-01|1|3.5"
+FINDING_KEYS = ("cb-001|CN-REC-01|None|None", "cb-001|CN-VERIFY-01|2|4.2", KEY,
+                "cb-004|CN-ID-01|0|0.0")
+
+
+@pytest.fixture(params=BACKEND_PARAMS)
+def store(request: pytest.FixtureRequest, tmp_path: Path,
+          monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    """The dashboard fixture store, once on SQLite and once on PostgreSQL."""
+    with database_url(request.param, tmp_path) as url:
+        built = build_store(tmp_path, url)
+        monkeypatch.setenv("CALLQA_DATABASE_URL", built.url)
+        yield built
+        built.factory.kw["bind"].dispose()
 
 
 def _audit(store: Store) -> list[tuple[str, str, str]]:
@@ -50,12 +71,15 @@ def test_second_auditor_sees_first_decision_instead_of_overwriting(store: Store)
     first = review_finding(store.factory, A1, KEY, "confirm", "threat", seen_review_id=None)
     second = review_finding(store.factory, A2, KEY, "dismiss", "not a threat",
                             seen_review_id=None)
-    assert first.written and not second.written
-    assert second.current is not None
+    assert first.written and not second.written and second.conflict
+    assert second.current is not None and second.current == first.current
     assert (second.current.username, second.current.action) == ("auditor1", "confirm")
-    assert "auditor1" in second.message
+    assert "auditor1" in second.message and "confirm" in second.message
+    assert f"{first.current.at:%Y-%m-%d %H:%M}" in second.message  # type: ignore[union-attr]
     with store.factory() as s:
         assert s.scalar(select(ReviewRow).where(ReviewRow.username == "auditor2")) is None
+    # The refused attempt is in the audit log, next to the decision that stands.
+    assert ("auditor2", "review_conflict", f"finding:{KEY}") in _audit(store)
     # Having seen it, the second auditor may still change the decision deliberately.
     third = review_finding(store.factory, A2, KEY, "dismiss", "not a threat",
                            seen_review_id=second.current.review_id)
@@ -151,3 +175,86 @@ def test_playlist_add_move_remove(store: Store) -> None:
         actions.add_clip(store.factory, TRAINER, pid, "zzz", 0.0, 5.0, "bad")
     with pytest.raises(ActionError, match="may not"):
         actions.create_playlist(store.factory, A1, "x")
+
+
+def _reviews_of(store: Store, key: str) -> list[tuple[str, str]]:
+    with store.factory() as s:
+        return [(r.username, r.action) for r in s.scalars(
+            select(ReviewRow).where(ReviewRow.target_key == key).order_by(ReviewRow.id))]
+
+
+def test_concurrent_reviews_of_one_finding_exactly_one_wins(store: Store) -> None:
+    # Two auditors press a button on the same pending finding at the same moment,
+    # on every finding of the store in turn.
+    for key in FINDING_KEYS:
+        start = threading.Barrier(2)
+        results: dict[str, actions.ReviewOutcome] = {}
+        errors: list[BaseException] = []
+
+        def act(user: SignedInUser, action: actions.ReviewAction, reason: str,
+                key: str = key, start: threading.Barrier = start,
+                results: dict[str, actions.ReviewOutcome] = results,
+                errors: list[BaseException] = errors) -> None:
+            try:
+                start.wait()
+                results[user.username] = review_finding(store.factory, user, key, action,
+                                                        reason, seen_review_id=None)
+            except BaseException as exc:  # reported by the assertion below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=act, args=(A1, "confirm", "")),
+                   threading.Thread(target=act, args=(A2, "dismiss", "not a threat"))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert errors == []
+        winners = [o for o in results.values() if o.written]
+        losers = [o for o in results.values() if not o.written]
+        assert len(winners) == 1 and len(losers) == 1, key
+        assert losers[0].conflict and losers[0].current == winners[0].current
+        stored = _reviews_of(store, key)
+        assert winners[0].current is not None
+        assert stored == [(winners[0].current.username, winners[0].current.action)]
+        conflicts = [u for u, a, t in _audit(store) if a == "review_conflict" and
+                     t == f"finding:{key}"]
+        assert len(conflicts) == 1 and conflicts[0] != winners[0].current.username
+
+
+def test_second_reviewer_waits_for_the_first_and_then_sees_its_decision(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A deterministic interleaving: auditor1 is held inside its transaction, after
+    # the checks and before commit, while auditor2 acts on the same finding.
+    inside, release = threading.Event(), threading.Event()
+    real_audit = actions._audit
+
+    def slow_audit(session: Any, user: Any, action: str, target: str, detail: str = "") -> None:
+        real_audit(session, user, action, target, detail)
+        if action == "review_confirm":
+            inside.set()
+            release.wait(30)
+
+    monkeypatch.setattr(actions, "_audit", slow_audit)
+    results: dict[str, actions.ReviewOutcome] = {}
+
+    def act(user: SignedInUser, action: actions.ReviewAction, reason: str) -> None:
+        results[user.username] = review_finding(store.factory, user, KEY, action, reason)
+
+    first = threading.Thread(target=act, args=(A1, "confirm", "threat"))
+    first.start()
+    assert inside.wait(30)
+    second = threading.Thread(target=act, args=(A2, "dismiss", "not a threat"))
+    second.start()
+    second.join(0.5)
+    assert second.is_alive(), "the second review must wait for the first to commit"
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert results["auditor1"].written
+    lost = results["auditor2"]
+    assert lost.conflict and lost.current is not None
+    assert (lost.current.username, lost.current.action, lost.current.reason) == \
+        ("auditor1", "confirm", "threat")
+    assert _reviews_of(store, KEY) == [("auditor1", "confirm")]
+    with store.factory() as s:
+        assert s.scalar(select(func.count()).select_from(ReviewRow)) == 1

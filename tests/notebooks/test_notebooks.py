@@ -20,8 +20,7 @@ from pipeline.transcript import Segment, Transcript
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-TINY_LABELS = REPO / "tests" / "pipeline" / "evaluate" / "fixtures" / "tiny_labels.jsonl"
+SAMPLE_LABELS = REPO / "sample_audio" / "conversations.jsonl"
 
 
 def _execute(name: str, timeout: int) -> str:
@@ -75,17 +74,18 @@ def test_transcription_notebook_reads_a_cached_report(tmp_path: Path,
 @pytest.mark.slow
 def test_transcription_notebook_transcribes_short_files(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CALLQA_EVAL_JSON", raising=False)
-    monkeypatch.setenv("CALLQA_EVAL_LABELS", str(FIXTURES / "asr_labels.jsonl"))
+    # the committed sample corpus; the notebook picks its two shortest recordings
+    monkeypatch.setenv("CALLQA_EVAL_LABELS", str(SAMPLE_LABELS))
     monkeypatch.setenv("CALLQA_EVAL_MAX_FILES", "2")
-    out = _execute("transcription_eval.ipynb", timeout=180)
+    out = _execute("transcription_eval.ipynb", timeout=300)
     assert "transcribed 2 shortest files" in out
     cer = re.search(r"CER (\d+\.\d+)", out)
     assert cer is not None and float(cer.group(1)) < 0.3
 
 
 def test_rule_calibration_notebook(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CALLQA_EVAL_LABELS", str(TINY_LABELS))
+    monkeypatch.setenv("CALLQA_EVAL_LABELS", str(SAMPLE_LABELS))
     out = _execute("rule_calibration.ipynb", timeout=300)
     assert "overall micro" in out
-    assert "CN-3P-01" in out  # labelled in the fixture: a row whatever the rules found
+    assert "CN-3P-01" in out  # labelled in the sample corpus: a row whatever the rules found
     assert "threshold" in out

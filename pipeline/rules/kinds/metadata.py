@@ -60,7 +60,18 @@ def _connected(meta: CallMeta) -> bool:
     return value is None or value.strip().lower() not in _NOT_CONNECTED
 
 
+def _not_later(other: CallMeta, meta: CallMeta, zone: ZoneInfo) -> bool:
+    """``other`` started before ``meta`` (ties broken by call id, so two calls with
+    the same start are counted in one fixed order)."""
+    assert other.started_at is not None and meta.started_at is not None
+    a, b = local(other.started_at, zone), local(meta.started_at, zone)
+    return a < b if a != b else other.call_id < meta.call_id
+
+
 def check_frequency(pack: RulePack, rule: Rule, state: CallState) -> list[Finding]:
+    """A call breaches the limit when it is itself beyond it: the borrower's calls of
+    the same local day up to this one are counted, so the 4th call of a day fires
+    (limit 3) and the first three do not, whatever order the calls are checked in."""
     meta = state.meta
     out: list[Finding] = []
     max_calls = int(state.param(rule, "max_calls_per_day"))
@@ -75,7 +86,7 @@ def check_frequency(pack: RulePack, rule: Rule, state: CallState) -> list[Findin
                 continue
             if meta.borrower_id and other.borrower_id and other.borrower_id != meta.borrower_id:
                 continue
-            if local(other.started_at, zone).date() == day:
+            if local(other.started_at, zone).date() == day and _not_later(other, meta, zone):
                 seen.add(other.call_id)
                 same_day.append(other)
         connected = 1 + sum(1 for o in same_day if _connected(o))

@@ -45,3 +45,12 @@ def test_bad_pack_is_a_clean_error(tmp_path: Path) -> None:
     bad.write_text("pack: x\n", encoding="utf-8")
     out = CliRunner().invoke(risk_group, ["check", "--pack", str(bad), "x"])
     assert out.exit_code == 1 and "invalid risk pack" in out.output
+
+
+def test_check_with_the_agents_question() -> None:
+    out = CliRunner().invoke(risk_group, ["check", "--no-semantic", "--asked", "车现在谁在开？",
+                                          "我表哥开啊"])
+    assert out.exit_code == 0, out.output
+    assert "RISK-VEHICLE-USER asserted" in out.output and "user=relative" in out.output
+    alone = CliRunner().invoke(risk_group, ["check", "--no-semantic", "我表哥开啊"])
+    assert "RISK-VEHICLE-USER" not in alone.output

@@ -115,3 +115,34 @@ def test_unknown_role_is_skipped(pack: RiskPack) -> None:
     conv = conversation(("borrower", "我失业了"))
     unknown = replace(conv, turns=(Turn(0, "S1", "unknown", None, None, "我失业了"),))
     assert extract_risks(unknown, pack).signals == ()
+
+
+def test_denied_lien_is_on_record_without_risk(pack: RiskPack) -> None:
+    conv = conversation(("agent", "车有没有抵押给别人？"), ("borrower", "车在楼下停着呢，质押也没有。"))
+    result = extract_risks(conv, pack)
+    lien = [s for s in result.signals if s.signal_id == "RISK-VEHICLE-LIEN"]
+    assert [s.polarity for s in lien] == ["negated"] and lien[0].weight == 0
+    assert result.level == "low"
+
+
+def test_pronoun_party_refers_to_the_question(pack: RiskPack) -> None:
+    """车子判给她了 after 车现在是前妻在开吗？: 她 is the former wife."""
+    conv = conversation(("agent", "离婚以后车现在是前妻在开吗？"),
+                        ("borrower", "是，车子判给她了，她天天开。"))
+    control = next(s for s in extract_risks(conv, pack).signals
+                   if s.signal_id == "RISK-VEHICLE-CONTROL")
+    assert control.polarity == "asserted" and control.slot_map["counterparty"] == "spouse"
+
+
+def test_short_answer_is_located_and_slotted(pack: RiskPack) -> None:
+    conv = conversation(("agent", "这车现在谁在用呀？"), ("borrower", "基本是我们厂里在用，送送货。"))
+    user = next(s for s in extract_risks(conv, pack).signals if s.signal_id == "RISK-VEHICLE-USER")
+    assert user.polarity == "asserted" and user.evidence.turn == 1
+    assert user.slot_map["user"] == "company"
+
+
+def test_offer_with_a_question_tag_keeps_its_slots(pack: RiskPack) -> None:
+    conv = conversation(("borrower", "礼拜三，礼拜三我先转一千八过去成不成？"))
+    ptp = next(s for s in extract_risks(conv, pack).signals if s.signal_id == "RISK-PTP")
+    assert ptp.polarity == "asserted"
+    assert ptp.slot_map["amount"] == 1800 and ptp.slot_map["date"] == "2026-03-04"

@@ -105,3 +105,32 @@ def test_override_of_unknown_signal_is_an_error() -> None:
 def test_override_with_bad_threshold_order() -> None:
     with pytest.raises(ConfigError, match="levels"):
         load_risk_pack(default_pack_path(), {"levels": {"medium": 9.0}})
+
+
+def test_bad_answer_regex_names_signal_and_field(tmp_path: Path) -> None:
+    def mutate(d: dict[str, Any]) -> None:
+        d["signals"][0]["answers"] = [{"asked": ["收入"], "regexes": ["(unclosed"]}]
+
+    with pytest.raises(ConfigError) as err:
+        load_risk_pack(_write(tmp_path, mutate))
+    assert "RISK-INCOME field answers" in str(err.value)
+
+
+def test_bad_cue_regex_is_reported(tmp_path: Path) -> None:
+    def mutate(d: dict[str, Any]) -> None:
+        d["cues"]["trailing_denial"] = ["(unclosed"]
+
+    with pytest.raises(ConfigError, match="trailing_denial"):
+        load_risk_pack(_write(tmp_path, mutate))
+
+
+def test_a_signal_of_answers_only_is_valid(tmp_path: Path) -> None:
+    def mutate(d: dict[str, Any]) -> None:
+        d["signals"].append({"id": "X-SHORT", "version": "1", "severity": "medium",
+                             "answers": [{"asked": ["谁在开"], "regexes": ["^我弟开$"]}]})
+
+    pack = load_risk_pack(_write(tmp_path, mutate), {"semantic": {"enabled": False}})
+    conv = conversation(("agent", "车现在谁在开？"), ("borrower", "我弟开"))
+    assert "X-SHORT" in {s.signal_id for s in extract_risks(conv, pack).signals}
+    alone = conversation(("borrower", "我弟开"))
+    assert "X-SHORT" not in {s.signal_id for s in extract_risks(alone, pack).signals}

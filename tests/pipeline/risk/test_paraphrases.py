@@ -88,6 +88,69 @@ CASES: list[tuple[str, str, str | None]] = [
     ("我没欠别的钱", "RISK-OTHER-DEBT", "negated"),
     ("如果被起诉了会影响孩子上学吗", "RISK-LEGAL", "hypothetical"),
     ("好，明白，我这边没什么问题", "RISK-HARDSHIP", None),
+    # Gig work and small business drying up
+    ("这两个月活儿少得可怜，挣不着钱", "RISK-INCOME", "asserted"),
+    ("客人比去年少了一半，店都快撑不住了", "RISK-INCOME", "asserted"),
+    ("工程款一直要不回来，工人都发不出钱", "RISK-INCOME", "asserted"),
+    ("都仨月了工资还没发", "RISK-INCOME", "asserted"),
+    ("工资还没到账呢，10号才发", "RISK-INCOME", None),        # payday to come, not arrears
+    ("要是年后单子再这么少，我就真撑不住了", "RISK-INCOME", "hypothetical"),
+    # Cannot pay now: colloquial and dialect
+    ("最近手头实在不宽裕，能不能缓个十来天", "RISK-HARDSHIP", "asserted"),
+    ("这阵子真是整不到钱，莫得法子", "RISK-HARDSHIP", "asserted"),
+    ("我这边倒腾不开，下礼拜才能凑上", "RISK-HARDSHIP", "asserted"),
+    ("俺这阵子手头紧巴巴的，莫得钱", "RISK-HARDSHIP", "asserted"),
+    ("恐怕这个月得晚几天", "RISK-HARDSHIP", "asserted"),
+    ("我朋友资金紧张，找我借了点", "RISK-HARDSHIP", None),
+    ("要是下月还周转不开的话，我再给你们打电话", "RISK-HARDSHIP", "hypothetical"),
+    # Other debts, denied and supposed
+    ("网贷？没有没有，我从来不碰那个", "RISK-OTHER-DEBT", "negated"),
+    ("外面还欠着亲戚五万块", "RISK-OTHER-DEBT", "asserted"),
+    ("开店欠了供应商一笔货款", "RISK-OTHER-DEBT", "asserted"),
+    ("我欠的钱太多了，都不知道先还哪个", "RISK-OTHER-DEBT", "asserted"),
+    ("实在不行就去借点网贷先顶上", "RISK-OTHER-DEBT", "hypothetical"),
+    # Promises: offers count, standing instalments and hotlines do not
+    ("周四我先打一千块过去，你看行不行？", "RISK-PTP", "asserted"),
+    ("下礼拜五先还一半，剩下的月底结清，行吗？", "RISK-PTP", "asserted"),
+    ("我每个月都按时还三千二的", "RISK-PTP", None),
+    ("那边每期还1800", "RISK-PTP", None),
+    ("我马上打12315投诉", "RISK-PTP", None),
+    ("网贷上个月也没还上", "RISK-PTP-BROKEN", None),
+    # Liens denied, pledged, and the car handed over
+    ("二次抵押？那肯定没有", "RISK-VEHICLE-LIEN", "negated"),
+    ("抵押的事我可从来没办过", "RISK-VEHICLE-LIEN", "negated"),
+    ("车押给一个放贷的了", "RISK-VEHICLE-LIEN", "asserted"),
+    ("车早给他哥开走了", "RISK-VEHICLE-CONTROL", "asserted"),
+    ("这个月实在不行，车已经卖了", "RISK-VEHICLE-CONTROL", "asserted"),
+    ("实在不行我就把车卖了还你们", "RISK-VEHICLE-CONTROL", "hypothetical"),
+    ("车子租给一个开滴滴的小伙子了", "RISK-VEHICLE-USER", "asserted"),
+    # Refusal: 不还 as "still", the borrower's own denial
+    ("你之前不还说能减免吗", "RISK-REFUSAL", None),
+    ("我就不还，你能把我咋样", "RISK-REFUSAL", "asserted"),
+    ("我刚搬了新家，在开发区那边", "RISK-RELOCATION", "asserted"),
+    ("再不走我可就报警了", "RISK-COMPLAINT", "asserted"),
+]
+
+# (agent's question, borrower's short answer, signal, polarity or None)
+ANSWERS: list[tuple[str, str, str, str | None]] = [
+    ("这车现在是谁在开？", "我小舅子开着呢，他跑运输", "RISK-VEHICLE-USER", "asserted"),
+    ("这车现在是谁在开？", "我爸开，他退休了没事就开出去转转", "RISK-VEHICLE-USER", "asserted"),
+    ("这车现在是谁在开？", "厂里在用，拉货用的", "RISK-VEHICLE-USER", "asserted"),
+    ("车平时是您自己开吗？", "是我表弟在用，他开货车拉菜", "RISK-VEHICLE-USER", "asserted"),
+    ("车平时是您自己开吗？", "我们车队在用", "RISK-VEHICLE-USER", "asserted"),
+    ("车平时是您自己开吗？", "对，我自己开，上下班用", "RISK-VEHICLE-USER", None),
+    ("这车现在是谁在开？", "没租出去，我自己开", "RISK-VEHICLE-USER", None),
+    ("您现在收入稳定吗？", "不太稳定，跑外卖的，单子时有时无", "RISK-INCOME", "asserted"),
+    ("那您这边收入还稳定吧？", "嗯……不太稳定，最近厂里订单少了", "RISK-INCOME", "asserted"),
+    ("那您这边收入还稳定吧？", "说实话不怎么稳定", "RISK-INCOME", "asserted"),
+    ("您现在收入稳定吗？", "挺稳定的，没啥问题", "RISK-INCOME", None),
+    ("那您这边收入还稳定吧？", "还行，开了个小超市，收入还凑合", "RISK-INCOME", None),
+    ("会不会影响按时还款？", "肯定会，这个月恐怕得晚个几天", "RISK-HARDSHIP", "asserted"),
+    ("会不会影响按时还款？", "不会，都算好了", "RISK-HARDSHIP", None),
+    ("您这期什么时候能还上？", "这周真拿不出", "RISK-HARDSHIP", "asserted"),
+    ("车上有没有别的抵押？", "目前没有", "RISK-HARDSHIP", None),
+    ("接下来有没有大的开销？", "暂时没有，该花的都花了", "RISK-HARDSHIP", None),
+    ("要是手头紧有没有别的钱能顶一下？", "没啥存款，家里也指望不上", "RISK-HARDSHIP", None),
 ]
 
 
@@ -99,3 +162,20 @@ def test_paraphrase(text: str, signal_id: str, polarity: str | None) -> None:
         assert "asserted" not in got, (text, result.signals)
     else:
         assert polarity in got, (text, [(s.signal_id, s.polarity) for s in result.signals])
+
+
+@pytest.mark.parametrize(("asked", "text", "signal_id", "polarity"), ANSWERS,
+                         ids=[f"{a[0]}-{a[1]}" for a in ANSWERS])
+def test_answer(asked: str, text: str, signal_id: str, polarity: str | None) -> None:
+    result = extract_risks(conversation(("agent", asked), ("borrower", text)), PACK)
+    got = [s.polarity for s in result.signals if s.signal_id == signal_id]
+    if polarity is None:
+        assert "asserted" not in got, (text, result.signals)
+    else:
+        assert polarity in got, (text, [(s.signal_id, s.polarity) for s in result.signals])
+
+
+def test_a_short_answer_needs_the_question() -> None:
+    """我弟开 names the car's user only as the answer to who drives it."""
+    alone = extract_risks(conversation(("borrower", "我弟开，他跑个小买卖")), PACK)
+    assert all(s.signal_id != "RISK-VEHICLE-USER" for s in alone.signals)

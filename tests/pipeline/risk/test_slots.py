@@ -94,3 +94,30 @@ def test_party_from_structure() -> None:
     m = extract_party("押给当铺了")
     assert m is not None and m.category == "pawnshop"
     assert extract_party("车还在") is None
+
+
+@pytest.mark.parametrize(("spoken", "yuan"), [
+    ("我把四千三一次性还上", 4300), ("两千八一起转过去", 2800), ("一万二一次还清", 12000),
+])
+def test_amount_glued_to_a_word_with_yi(spoken: str, yuan: float) -> None:
+    """四千三一次性: the normaliser leaves the run whole; the 一 belongs to 一次性."""
+    text = normalise_text(spoken)
+    m = extract_amount(text, text.index("还") if "还" in text else None)
+    assert m is not None and m.value == yuan
+
+
+@pytest.mark.parametrize(("spoken", "iso"), [
+    ("下个月10号发工资，发了先还一期", "2026-04-10"),
+    ("月底发了工资，先还一期", "2026-03-31"),
+    ("15号我发工资，到时候还", "2026-03-15"),
+])
+def test_dated_payday_gives_its_date(spoken: str, iso: str) -> None:
+    text = normalise_text(spoken)
+    m = extract_date(text, MONDAY, text.rindex("还"))
+    assert m is not None and m.value is not None and m.value.isoformat() == iso
+
+
+def test_undated_payday_stays_vague() -> None:
+    text = normalise_text("明天我去问问，发工资那天就还")
+    m = extract_date(text, MONDAY, text.rindex("还"))
+    assert m is not None and m.value is None and "发工资" in m.phrase

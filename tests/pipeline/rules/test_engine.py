@@ -43,15 +43,22 @@ def test_finding_carries_its_evidence() -> None:
                                                                    "critical")
     assert f.clause.startswith("CBA-2026")
     e = f.evidence
-    assert (e.turn, e.role, e.speaker, e.method, e.pattern) == (2, "agent", "agent", "exact", "坐牢")
+    # the longest pattern that matched is the evidence (要坐牢 rather than 坐牢)
+    assert (e.turn, e.role, e.speaker, e.method, e.pattern) == (2, "agent", "agent", "exact", "要坐牢")
     assert "坐牢" in e.quote
     assert e.uncertain  # the turn is low confidence
 
 
 def test_pinyin_only_short_match_is_uncertain() -> None:
-    c = conv(("agent", "你再拖下去就要坐老了。"))
+    c = conv(("agent", "您的贷款已经于七三天了。"))  # 逾期 misheard as 于七
+    f = next(f for f in check_conversation(c, PACKS).findings if f.rule_id == "CN-VERIFY-01")
+    assert (f.evidence.method, f.evidence.pattern) == ("pinyin", "逾期") and f.evidence.uncertain
+
+
+def test_three_syllable_phrase_still_meets_a_tone_slip() -> None:
+    c = conv(("agent", "你再拖下去就要坐老了。"))  # 要坐牢: zuò láo heard as zuò lǎo
     f = next(f for f in check_conversation(c, PACKS).findings if f.rule_id == "CN-MISLEAD-01")
-    assert f.evidence.method == "pinyin" and f.evidence.uncertain
+    assert (f.evidence.method, f.evidence.pattern) == ("pinyin", "要坐牢")
 
 
 def test_compliant_opening_has_no_conduct_findings() -> None:
@@ -80,6 +87,26 @@ def test_bad_settings_are_config_errors() -> None:
         check_conversation(c, PACKS, settings={"timezone": "Mars/Base"})
 
 
+def test_frequency_fires_only_on_the_call_beyond_the_limit() -> None:
+    """All four calls of a day see each other in their history; only the 4th breaches."""
+    metas = [CallMeta(call_id=f"c{h}", kind="collection", borrower_id="B1",
+                      started_at=datetime(2026, 3, 2, h, tzinfo=CST)) for h in (9, 11, 14, 16)]
+    fired = []
+    for m in metas:
+        c = Conversation(meta=m, turns=(Turn(0, "agent", "agent", None, None, "喂"),))
+        history = [o for o in metas if o is not m]
+        fired.append("CN-FREQ-01" in ids(c, history=history))
+    assert fired == [False, False, False, True]
+    # same start time: the call id breaks the tie, so exactly one of the two fires
+    twins = [CallMeta(call_id=cid, kind="collection", borrower_id="B1",
+                      started_at=datetime(2026, 3, 2, 16, tzinfo=CST)) for cid in ("a", "b")]
+    fired = []
+    for m in twins:
+        c = Conversation(meta=m, turns=(Turn(0, "agent", "agent", None, None, "喂"),))
+        fired.append("CN-FREQ-01" in ids(c, history=[*metas[:2], *(t for t in twins if t is not m)]))
+    assert fired == [False, True]
+
+
 def test_frequency_counts_same_local_day_only() -> None:
     c = conv(("agent", "喂"), started=datetime(2026, 3, 2, 16, tzinfo=CST))
     day = [CallMeta(call_id=f"h{h}", started_at=datetime(2026, 3, 2, h, tzinfo=CST),
@@ -100,6 +127,40 @@ def test_third_party_disclosure_needs_a_third_party_listener() -> None:
     told_borrower = conv(("agent", "请问是张三吗？"), ("borrower", "是我。"),
                          ("agent", "你的车贷已经逾期两个月了，欠了8000。"))
     assert not {"CN-3P-01", "CN-VERIFY-01"} & ids(told_borrower)
+
+
+def test_listener_is_unknown_until_another_party_speaks() -> None:
+    # A visit: the agent introduces a lender whose name holds 车贷 before anyone answers
+    # the door; the person who answers is a third party. No disclosure to them.
+    c = conv(("agent", "您好，我是恒通车贷的外访专员，请问刘浩在家吗？"),
+             ("third_party", "他不在，上班去了。"),
+             ("agent", "好的，那我们改天再来。"), kind="visit")
+    assert "CN-3P-01" not in ids(c)
+    # A wrong number: a debt told before anyone answered is told before the identity
+    # was confirmed (CN-VERIFY-01); told after the third party spoke, it is CN-3P-01.
+    early = conv(("agent", "喂，你车贷逾期两个月了，请问是张三吗？"), ("third_party", "打错了。"))
+    assert ("CN-VERIFY-01" in ids(early)) and ("CN-3P-01" not in ids(early))
+    late = conv(("agent", "请问是张三吗？"), ("third_party", "打错了，我是他邻居。"),
+                ("agent", "你跟他说，车贷逾期两个月了。"))
+    assert ("CN-3P-01" in ids(late)) and ("CN-VERIFY-01" not in ids(late))
+
+
+def test_face_to_face_reply_confirms_identity_only_on_visits() -> None:
+    turns = (("agent", "您就是刘浩吧？麻烦看一下身份证。"), ("borrower", "给，你看。"),
+             ("agent", "刘先生，您车贷两期都没还，一共5600。"))
+    assert "CN-VERIFY-01" not in ids(conv(*turns, kind="visit"))
+    assert "CN-VERIFY-01" in ids(conv(*turns, kind="collection"))
+    denied = conv(("agent", "您就是刘浩吧？"), ("borrower", "不是，我是他哥。"),
+                  ("agent", "您车贷两期都没还。"), kind="visit")
+    assert "CN-VERIFY-01" in ids(denied)
+
+
+@pytest.mark.parametrize("reply", ["我就是。", "是我，啥事？", "对，我是。", "嗯是的。", "你说。",
+                                   "我就是周国平。", "本人。", "啊？哦，是我是我。", "中，是我。"])
+def test_identity_confirmation_replies(reply: str) -> None:
+    c = conv(("agent", "请问是周国平先生吗？"), ("borrower", reply),
+             ("agent", "您的车贷逾期十天了，这期3120还没还。"))
+    assert "CN-VERIFY-01" not in ids(c)
 
 
 def test_disabled_rules_and_call_kinds() -> None:

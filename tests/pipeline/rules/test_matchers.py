@@ -6,7 +6,9 @@ from pipeline.rules.context import has_negation, is_question, span_context
 from pipeline.rules.matchers import PhraseMatcher, prepare_text
 
 PHRASES = [("overdue", "逾期"), ("arrears", "拖欠"), ("ontime", "按时还款"), ("penalty", "违约金"),
-           ("jail", "坐牢"), ("family", "骚扰您的家人"), ("arrest", "抓你"), ("vehicle", "抵给")]
+           ("jail", "坐牢"), ("jail3", "要坐牢"), ("family", "骚扰您的家人"), ("arrest", "抓你"),
+           ("vehicle", "抵给"), ("cashout", "套现"), ("knife", "拿刀"), ("instalment", "月供"),
+           ("detain", "刑拘"), ("chop", "砍你"), ("insult", "二百五"), ("owe_us", "欠我们")]
 MATCHER = PhraseMatcher(PHRASES, [("amount", r"\d+(元|块)")])
 
 
@@ -19,10 +21,32 @@ def keys(text: str) -> dict[str, str]:
     ("脱欠的款项", "arrears"),
     ("请暗示海款", "ontime"),
     ("为约金要交", "penalty"),
-    ("再拖下去就要坐老了", "jail"),  # l/n folding is not needed here: 牢/老 share lao
+    ("再拖下去就要坐老了", "jail3"),  # three syllables: toneless (牢 láo / 老 lǎo)
+    ("他的贷款脱欠很久了", "arrears"),
+    ("您这个月已经于七了", "overdue"),
 ])
 def test_asr_homophones_match_on_pinyin(text: str, key: str) -> None:
     assert keys(text).get(key) == "pinyin"
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("再拖下去就要坐老了", "jail"),  # two syllables need the tones too: láo is not lǎo
+    ("请问是李海涛先生吗", "cashout"),  # 涛先 tāo-xiān vs 套现 tào-xiàn
+    ("那到账金额对不对", "knife"),  # 那到 nà-dào vs 拿刀 ná-dāo
+    ("你看你这工作还保不保得住", "chop"),  # 看你 kàn vs 砍你 kǎn
+    ("我是孙悦工号0419", "instalment"),  # 悦工 = yuè-gōng, but it cuts through 工号
+    ("代表法院执行局通知你", "detain"),  # 行局 cuts through 执行局
+    ("金额跟您预期一致吧", "overdue"),  # 预期 yù-qī is a word of its own, not 逾期 yú-qī
+    ("进门之前我们先打个电话", "owe_us"),  # 3 syllables, but 前 belongs to 之前
+])
+def test_two_syllable_sound_alikes_inside_other_words_do_not_match(text: str, key: str) -> None:
+    assert key not in keys(text)
+
+
+def test_numeric_pattern_does_not_match_inside_a_longer_number() -> None:
+    assert keys("你就是个二百五")["insult"] == "exact"  # normalised to 250
+    assert "insult" not in keys("这周五还两千五百")  # 2500
+    assert "insult" not in keys("还1250块")
 
 
 def test_exact_hit_wins_over_pinyin_on_same_span() -> None:
@@ -55,6 +79,8 @@ def test_regex_and_numbers_are_normalised() -> None:
     ("你想坐牢吗？", "坐牢", {"question"}),
     ("你是不是想坐牢", "坐牢", {"question"}),
     ("我们不会骚扰您，但是你不还就抓你", "抓你", set()),
+    ("实在不行找朋友借点先还上", "借点", set()),  # 实在不行: if all else fails, no negation
+    ("我们不建议您借点先还上", "借点", {"negated"}),
 ])
 def test_span_context(text: str, pattern: str, flags: set[str]) -> None:
     p = prepare_text(text)
@@ -76,3 +102,5 @@ def test_regex_first_characters_prefilter_is_sound() -> None:
     assert first_chars(r"\d+元") is None  # categories: always scan
     assert first_chars("(啊)?x") == frozenset("啊x")
     assert first_chars("a*") is None  # can match empty: always scan
+    assert first_chars("(?<![他她].)(?<=[^的]{2})(车贷|小贷)") == frozenset("车小")  # lookarounds
+    assert first_chars("(?=x)y") == frozenset("y")

@@ -1,4 +1,6 @@
-"""Store writer and exports on a hand-built call: one transaction, masked, replaceable."""
+"""Store writer and exports on a hand-built call: one transaction, masked, replaceable.
+
+Every test runs on SQLite and on PostgreSQL (``db_url``)."""
 
 from __future__ import annotations
 
@@ -72,8 +74,8 @@ def id_number() -> str:
     return _gb11643("11010519900307123")
 
 
-def test_saved_call_is_masked_and_complete(tmp_path: Path, id_number: str) -> None:
-    factory = open_store(f"sqlite:///{tmp_path / 's.db'}")
+def test_saved_call_is_masked_and_complete(db_url: str, id_number: str) -> None:
+    factory = open_store(db_url)
     save_outcome(factory, _call(id_number), mask_text)
     with factory() as s:
         call = s.scalars(select(CallRow)).one()
@@ -89,8 +91,8 @@ def test_saved_call_is_masked_and_complete(tmp_path: Path, id_number: str) -> No
     assert meta.started_at == META.started_at  # offset kept for calling-hours rules
 
 
-def test_resave_replaces_without_duplicates(tmp_path: Path, id_number: str) -> None:
-    factory = open_store(f"sqlite:///{tmp_path / 's.db'}")
+def test_resave_replaces_without_duplicates(db_url: str, id_number: str) -> None:
+    factory = open_store(db_url)
     save_outcome(factory, _call(id_number), mask_text)
     save_outcome(factory, _call(id_number), mask_text)
     with factory() as s:
@@ -98,8 +100,8 @@ def test_resave_replaces_without_duplicates(tmp_path: Path, id_number: str) -> N
         assert s.scalar(select(func.count()).select_from(SegmentRow)) == 3
 
 
-def test_failed_call_recorded_with_its_error(tmp_path: Path) -> None:
-    factory = open_store(f"sqlite:///{tmp_path / 's.db'}")
+def test_failed_call_recorded_with_its_error(db_url: str) -> None:
+    factory = open_store(db_url)
     save_outcome(factory, FailedCall("/calls/x.wav", "h2", CallMeta("x"), "corrupt",
                                      "/calls/x.wav: audio stream is corrupt", 0.1), mask_text)
     with factory() as s:
@@ -108,9 +110,9 @@ def test_failed_call_recorded_with_its_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
-def test_export_never_contains_raw_personal_data(tmp_path: Path, id_number: str,
+def test_export_never_contains_raw_personal_data(tmp_path: Path, db_url: str, id_number: str,
                                                  fmt: str) -> None:
-    factory = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    factory = open_store(db_url)
     save_outcome(factory, _call(id_number), mask_text)
     written = export_tables(factory, tmp_path / "out", fmt)  # type: ignore[arg-type]
     assert set(written) == {"calls", "segments", "findings", "risk_signals", "script_items"}
