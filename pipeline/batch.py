@@ -5,6 +5,9 @@
 - Re-runs skip files whose content hash is already done, unless forced.
 - Results are written by this (parent) process, one transaction per call, so
   Ctrl-C or a killed worker never leaves a half-written call behind.
+- Where the files are processed is a ``Runner``: the local process pool here, or
+  Ray across machines (``pipeline/ray_runner.py``); planning, saving and the
+  report are the same for both, so both give the same store.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Protocol
 
 from pipeline.callmeta import CallMeta
 from pipeline.config import RunConfig
@@ -29,6 +33,10 @@ from pipeline.process import Resources, build_resources, file_hash, process_file
 from pipeline.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# A file in flight when its worker dies is retried; the second crash fails it, so one
+# file that kills its decoder cannot take every worker down in turn.
+MAX_CRASHES = 2
 
 AUDIO_SUFFIXES = frozenset({".wav", ".mp3", ".m4a", ".aac", ".amr", ".flac", ".ogg", ".opus",
                             ".wma", ".webm", ".mp4", ".3gp"})
@@ -146,6 +154,24 @@ def with_history(jobs: Sequence[Job], stored: Sequence[CallMeta]) -> list[Job]:
     return out
 
 
+class Runner(Protocol):
+    """Processes planned jobs somewhere and yields each job's outcome once, in any order.
+
+    ``workers`` is what the user asked for (``--workers``), ``None`` for the runner's
+    default. Closing the iterator early (Ctrl-C) must stop the work it started.
+    """
+
+    def __call__(self, jobs: Sequence[Job], settings: Settings, config: RunConfig,
+                 workers: int | None) -> Iterator[CallOutcome]: ...
+
+
+def crash_failure(job: Job) -> FailedCall:
+    """The outcome of a file whose worker died ``MAX_CRASHES`` times while on it."""
+    return FailedCall(str(job.path), job.content_hash, job.meta, "crashed",
+                      "the worker processing this file crashed twice "
+                      "(decoder or model failure); check the file", 0.0)
+
+
 _RESOURCES: Resources | None = None
 
 
@@ -195,15 +221,22 @@ def _outcomes_pool(jobs: Sequence[Job], settings: Settings, config: RunConfig,
                             len(in_flight))
                 for job in in_flight.values():
                     crashes[job.content_hash] = crashes.get(job.content_hash, 0) + 1
-                    if crashes[job.content_hash] >= 2:
-                        yield FailedCall(str(job.path), job.content_hash, job.meta, "crashed",
-                                         "the worker processing this file crashed twice "
-                                         "(decoder or model failure); check the file", 0.0)
+                    if crashes[job.content_hash] >= MAX_CRASHES:
+                        yield crash_failure(job)
                     else:
                         queue.append(job)
             except BaseException:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
+
+
+def local_runner(jobs: Sequence[Job], settings: Settings, config: RunConfig,
+                 workers: int | None) -> Iterator[CallOutcome]:
+    """The default runner: in this process for one worker, else a local spawn pool."""
+    n_workers = max(1, min(workers or settings.workers, len(jobs) or 1))
+    if n_workers == 1:
+        return _outcomes_inline(jobs, settings, config)
+    return _outcomes_pool(jobs, settings, config, n_workers)
 
 
 def run_batch(
@@ -217,6 +250,7 @@ def run_batch(
     workers: int | None = None,
     progress: bool = True,
     stored_history: Sequence[CallMeta] = (),
+    runner: Runner = local_runner,
 ) -> BatchReport:
     """Process ``paths``; ``save`` persists each outcome as soon as it arrives."""
     from tqdm import tqdm
@@ -230,12 +264,10 @@ def run_batch(
         save(f)
         report.failed += 1
         report.failures.append((f.source, f.error_code, f.message))
-    n_workers = max(1, min(workers or settings.workers, len(jobs) or 1))
     # One thread per worker: on few cores, processes beat threads for batches.
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(var, "1")
-    outcomes = (_outcomes_inline(jobs, settings, config) if n_workers == 1
-                else _outcomes_pool(jobs, settings, config, n_workers))
+    outcomes = runner(jobs, settings, config, workers) if jobs else iter(())
     bar = tqdm(total=len(jobs), unit="file", disable=not progress, dynamic_ncols=True)
     try:
         for outcome in outcomes:
@@ -254,6 +286,10 @@ def run_batch(
     except KeyboardInterrupt:
         report.interrupted = True
     finally:
+        # Stop the runner's workers now (pool, Ray actors), not whenever it is collected.
+        close = getattr(outcomes, "close", None)
+        if close is not None:
+            close()
         bar.close()
         report.wall_seconds = time.perf_counter() - t0
     return report

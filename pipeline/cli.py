@@ -30,10 +30,14 @@ def main() -> None:
 @click.option("--workers", type=int, default=None, help="worker processes (default: one per core)")
 @click.option("--force", is_flag=True, help="re-process files already done")
 @click.option("--no-progress", is_flag=True, help="no progress bar")
+@click.option("--runner", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local worker processes, or Ray actors (the `ray` extra)")
+@click.option("--address", default=None,
+              help="Ray cluster to join (e.g. ray://head:10001); default: start a local Ray")
 def run(paths: tuple[Path, ...], config_path: Path | None, workers: int | None, force: bool,
-        no_progress: bool) -> None:
+        no_progress: bool, runner: str, address: str | None) -> None:
     """Transcribe and check every recording under PATHS; store the results."""
-    from pipeline.batch import run_batch
+    from pipeline.batch import Runner, local_runner, run_batch
     from pipeline.config import load_config
     from pipeline.history import apply_borrower_history
     from pipeline.pii import PiiLogFilter, mask_text
@@ -48,6 +52,14 @@ def run(paths: tuple[Path, ...], config_path: Path | None, workers: int | None, 
         config = load_config(config_path)
         if workers is not None and workers < 1:
             raise click.BadParameter("--workers must be at least 1")
+        if address is not None and runner != "ray":
+            raise click.BadParameter("--address is for --runner ray")
+        chosen: Runner = local_runner
+        if runner == "ray":
+            from pipeline.ray_runner import RayRunner, import_ray
+
+            import_ray()  # fail before hashing a whole folder if the extra is missing
+            chosen = RayRunner(address=address)
         logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
         for handler in logging.getLogger().handlers:
             handler.addFilter(PiiLogFilter())
@@ -62,7 +74,8 @@ def run(paths: tuple[Path, ...], config_path: Path | None, workers: int | None, 
 
         report = run_batch(list(paths), settings, config, save, done_hashes(factory),
                            call_ids_by_hash(factory), force=force, workers=workers,
-                           progress=not no_progress, stored_history=stored_metas(factory))
+                           progress=not no_progress, stored_history=stored_metas(factory),
+                           runner=chosen)
         if touched and not report.interrupted:
             pack = load_risk_pack(settings.rules_dir / "cn_risk.yaml", config.risk or None)
             apply_borrower_history(factory, pack, sorted(touched))

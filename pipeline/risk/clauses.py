@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
 _CLAUSE_END = re.compile(r"[，,、：:。！？!?；;…\n]+|\s{1,}")
+# A comma inside a number (2,500) is a thousands separator, not a clause end.
+_THOUSANDS = re.compile(r"(?<![\d,])\d{1,3}(?:,\d{3})+(?![\d])")
 
 
 @dataclass(frozen=True)
@@ -37,11 +39,17 @@ def _spans(text: str, rx: re.Pattern[str]) -> list[tuple[int, int, str]]:
     return out
 
 
+def _mask_numbers(text: str) -> str:
+    """``text`` with the commas of 2,500 replaced by a placeholder (same offsets)."""
+    return _THOUSANDS.sub(lambda m: m.group(0).replace(",", "0"), text)
+
+
 def split_clauses(text: str) -> list[Clause]:
     clauses: list[Clause] = []
     for s_start, s_end, s_term in _spans(text, _SENTENCE_END):
         sentence = text[s_start:s_end]
-        for c_start, c_end, c_term in _spans(sentence, _CLAUSE_END):
+        masked = _mask_numbers(sentence)
+        for c_start, c_end, c_term in _spans(masked, _CLAUSE_END):
             term = c_term if c_end < len(sentence) else (c_term or s_term)
             clauses.append(Clause(sentence[c_start:c_end], s_start + c_start, s_start, sentence,
                                   term.strip() or term))

@@ -36,6 +36,8 @@ class SpeakerOptions:
     # stereo crosstalk
     remove_crosstalk: bool = True
     echo_db: float = -12.0
+    recover_echo: bool = True  # echo of speech the loud channel's transcript lacks moves there
+    recover_min_s: float = 1.0  # shorter uncovered echo runs are timing slips: dropped
     duplicate_similarity: float = 0.6
     duplicate_overlap: float = 0.5
     # turns

@@ -146,3 +146,19 @@ def test_offer_with_a_question_tag_keeps_its_slots(pack: RiskPack) -> None:
     ptp = next(s for s in extract_risks(conv, pack).signals if s.signal_id == "RISK-PTP")
     assert ptp.polarity == "asserted"
     assert ptp.slot_map["amount"] == 1800 and ptp.slot_map["date"] == "2026-03-04"
+
+
+def test_two_promises_in_one_turn(pack: RiskPack) -> None:
+    """A part now and the rest later are two promises, the rest without a number."""
+    conv = conversation(("borrower", "礼拜五先还一千二，剩下的月底前结清。"))
+    ptps = [s for s in extract_risks(conv, pack).signals if s.signal_id == "RISK-PTP"]
+    terms = sorted((s.slot_map["date"], s.slot_map["amount"]) for s in ptps)
+    assert terms == [("2026-03-06", 1200), ("2026-03-31", None)]
+    rest = next(s for s in ptps if s.slot_map["amount"] is None)
+    assert rest.slot_map["amount_phrase"] == "剩下的"
+
+
+def test_one_promise_said_twice_is_one_signal(pack: RiskPack) -> None:
+    conv = conversation(("borrower", "周五还两千，肯定还，周五一定还上。"))
+    ptps = [s for s in extract_risks(conv, pack).signals if s.signal_id == "RISK-PTP"]
+    assert len(ptps) == 1 and ptps[0].slot_map["amount"] == 2000
