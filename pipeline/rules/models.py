@@ -17,6 +17,10 @@ Rule kinds (``kind``):
 - ``calling_hours``, ``frequency``: call metadata and the borrower's call history.
 - ``silence``, ``overtalk``, ``speech_rate``, ``loudness``: timing and audio.
 - ``script_item``: a callback question; ``answers`` turn the reply into a value.
+
+Text kinds filter hits with ``exceptions`` (phrases that clear a hit in the turn or
+clause), ``mask`` (spans inside which the patterns mean nothing, e.g. a lender's
+name holding 车贷) and ``ignore`` (negated, reported, hypothetical, question).
 """
 
 from __future__ import annotations
