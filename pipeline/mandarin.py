@@ -33,6 +33,8 @@ _UNITS = ("元", "块", "毛", "角", "号", "日", "月", "年", "岁", "期", 
 # Words made of numeral characters that are not numbers.
 _NOT_NUMBERS = ("千万", "万一", "一一", "十分", "一点", "百万分")
 _WEEKDAY_PREFIX = ("周", "星期", "礼拜")
+# 一 followed by these starts a word (一次性, 一起, 一下, 一共), not a digit of the number before.
+_YI_WORDS = ("次", "起", "下", "共", "块儿", "并", "样", "定", "直")
 
 
 @lru_cache(maxsize=1)
@@ -76,6 +78,10 @@ def normalise_numbers(text: str) -> str:
         before = text[max(0, m.start() - 2):m.start()]
         if run.endswith("点") and after[:1] not in _DIGITS:
             run = run[:-1]  # 三点 (o'clock) keeps its 点 outside the number
+        if len(run) > 1 and run.endswith("一") and after.startswith(_YI_WORDS):
+            # 四千三一次性 is 4300 + 一次性, not 43001: the 一 opens the next word
+            run = run[:-1]
+            after = text[m.start() + len(run):]
         if not run or run in _NOT_NUMBERS or (run[:2] in _NOT_NUMBERS and run[:2] != "一点"):
             continue
         if any(before.endswith(p) for p in _WEEKDAY_PREFIX):
@@ -85,6 +91,10 @@ def normalise_numbers(text: str) -> str:
         if not (is_quantity or has_unit):
             continue
         if len(run) == 1 and not has_unit:
+            continue
+        if len(run) == 1 and text[m.start() - 1:m.start()].isdigit():
+            # 4300一次性: a lone numeral after digits would glue into another number
+            # (43001次性) and make normalising twice differ from normalising once
             continue
         converted = _convert_run(run) if is_quantity else _DIGIT_MAP.get(run[0]) if len(run) == 1 \
             else _convert_run(run)

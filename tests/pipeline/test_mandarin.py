@@ -16,6 +16,9 @@ from pipeline.mandarin import clean_text, is_hallucination, normalise_text
         ("下个月一号", "下个月1号"),
         ("幺三八零零一二三四五六七", "138001234567"),
         ("二零二六年三月五号", "2026年3月5号"),
+        # a trailing 一 that opens the next word is not a digit of the amount
+        ("四千三一次性还清", "4300一次性还清"),
+        ("两千八一起给你", "2800一起给你"),
         # Not quantities: must stay as written.
         ("一下子", "一下子"),
         ("一定会还", "一定会还"),
@@ -29,6 +32,12 @@ from pipeline.mandarin import clean_text, is_hallucination, normalise_text
 )
 def test_normalise_numbers_only_where_they_are_quantities(text: str, expected: str) -> None:
     assert normalise_text(text) == expected
+
+
+@pytest.mark.parametrize("text", ["我把四千三一次性还上", "我还两千五", "三一三", "一次还清"])
+def test_normalising_twice_changes_nothing(text: str) -> None:
+    once = normalise_text(text)
+    assert normalise_text(once) == once
 
 
 def test_traditional_to_simplified() -> None:

@@ -96,6 +96,12 @@ def test_party_from_structure() -> None:
     assert extract_party("车还在") is None
 
 
+@pytest.mark.parametrize("text", ["租给跑货运的司机了", "平时是个代驾师傅在开", "给租客开着呢"])
+def test_hired_driver_or_tenant_is_other(text: str) -> None:
+    m = extract_party(text)
+    assert m is not None and m.category == "other"
+
+
 @pytest.mark.parametrize(("spoken", "yuan"), [
     ("我把四千三一次性还上", 4300), ("两千八一起转过去", 2800), ("一万二一次还清", 12000),
 ])
