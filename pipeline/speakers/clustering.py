@@ -5,6 +5,14 @@ chunks (short ones give noisy embeddings), cut at a distance threshold or at
 the caller's speaker count; then duration-weighted k-means refinement over all
 chunks, folding of "speakers" with too little speech into their nearest
 neighbour, and a neighbour vote for short chunks that are close calls.
+
+Chunks whose words state who is speaking ("我是…外访专员", "我就是张伟", "我是他
+爱人") are anchors: voices of one TTS-like timbre or of two relatives can sit
+closer together than one voice's chunks do, and then an unsupervised partition
+mixes them; an anchor's words are far more reliable than its embedding. When
+anchors of at least two parties are present, the speakers are re-estimated as
+k-means seeded by each party's anchors (plus the clusters holding no anchor),
+with anchors pinned to their party.
 """
 
 from __future__ import annotations
@@ -62,11 +70,13 @@ def cluster_embeddings(
     durations: Matrix,
     options: SpeakerOptions,
     neighbours: list[tuple[int | None, int | None]] | None = None,
+    anchors: dict[int, str] | None = None,
 ) -> Labels:
     """Speaker index (0..k-1) for every chunk.
 
     ``neighbours[i]`` names the chunks right next to chunk i within one phrase run
-    (nearest first), or None; close calls follow them.
+    (nearest first), or None; close calls follow them. ``anchors`` maps chunk
+    indices to the party their words identify (see the module docstring).
     """
     n = len(embeddings)
     if n == 0:
@@ -95,9 +105,42 @@ def cluster_embeddings(
             break
         labels = new
 
+    if anchors:
+        labels = _anchor_refine(x, labels, w, anchors, options)
     if neighbours is None:
         return labels
     return _smooth(x, labels, w, neighbours, options)
+
+
+def _anchor_refine(
+    x: Matrix, labels: Labels, w: Matrix, anchors: dict[int, str], options: SpeakerOptions
+) -> Labels:
+    """Re-estimate speakers from anchor chunks (chunk index -> party that chunk's
+    words identify). Unchanged with anchors of fewer than two parties, whose
+    seeds could not tell any voices apart."""
+    parties = sorted(set(anchors.values()))
+    want = options.num_speakers
+    # The caller's speaker count wins: more parties than speakers means the
+    # anchors cannot be honoured (two parties' words in one voice, or a misread cue).
+    if len(parties) < 2 or (want is not None and len(parties) > want):
+        return labels
+    seeds = [x[[i for i, p in anchors.items() if p == party]].mean(axis=0) for party in parties]
+    held = {int(labels[i]) for i in anchors}
+    seeds += [(x[labels == k] * w[labels == k, None]).sum(axis=0)
+              for k in np.unique(labels) if int(k) not in held]
+    cents = _normalise(np.stack(seeds[:want] if want is not None else seeds))
+    pinned = np.array(list(anchors)), np.array([parties.index(p) for p in anchors.values()])
+    out = labels
+    for _ in range(options.refine_iterations):
+        new = np.asarray(np.argmax(x @ cents.T, axis=1), dtype=np.int64)
+        new[pinned[0]] = pinned[1]
+        if np.array_equal(new, out):
+            break
+        out = new
+        cents = _normalise(np.stack([
+            (x[out == k] * w[out == k, None]).sum(axis=0) if (out == k).any() else cents[k]
+            for k in range(len(cents))]))
+    return _compact(out)
 
 
 def _smooth(

@@ -47,6 +47,8 @@ CUES: tuple[tuple[Role, float, str], ...] = (
     ("borrower", 1.5,
      "(我|我这边|我这个月|我下个月).{0,4}(会|尽快|马上|一定|争取|保证).{0,4}(还|处理|凑|打款|转)"),
     ("borrower", 1.0, "(收到了|到账了|已经收到|没收到|钱到了)|(我|我自己)(在)?(开|用)"),
+    # the borrower sets the terms of a payment himself: "下周五之前我先还两千"
+    ("borrower", 1.5, "我(先|就|来|再)还"),
     # third party: not the borrower, relation stated, wrong number, relaying
     ("third_party", 5.0,
      "我是(他|她|它)的?(爱人|老婆|老公|妻子|丈夫|媳妇|太太|先生|妈|爸|母亲|父亲|儿子|女儿|哥|姐|"
@@ -59,6 +61,9 @@ CUES: tuple[tuple[Role, float, str], ...] = (
      "我转告|(他|她)(人)?(不在|出去|出门|上班去|没回来|在外地|睡了|在里屋)"),
     ("third_party", 2.0, "(跟|和|关)我(没|有什么)?关系|关我什么事|(他|她)欠的钱|(他|她)的(事|债|贷款)"),
     ("third_party", 1.5, "我们家(他|她|老公|老婆|那口子)|我家(老公|老婆|那口子|孩子)"),
+    # a relative offering to help pay, or calling the borrower to the door
+    ("third_party", 3.0, "(帮|替)(他|她)(还|凑|出|垫)"),
+    ("third_party", 2.0, "找你(的|呢|了)|有人找(你|他|她)"),
 )
 
 

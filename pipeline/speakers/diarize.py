@@ -19,8 +19,9 @@ import numpy.typing as npt
 from pipeline.audio import AudioClip
 from pipeline.speakers.chunks import Chunk, chunk_neighbours, speech_chunks
 from pipeline.speakers.clustering import cluster_embeddings
+from pipeline.speakers.cues import find_cues
 from pipeline.speakers.options import SpeakerOptions
-from pipeline.speakers.segments import SpeakerSegment, slice_segment
+from pipeline.speakers.segments import SpeakerSegment, slice_segment, words_text
 from pipeline.transcript import Segment
 
 ENCODER_RATE = 16000
@@ -134,6 +135,25 @@ def _label_segments(
     return pieces
 
 
+def anchor_chunks(
+    segments: tuple[Segment, ...], chunks: tuple[Chunk, ...], min_weight: float | None
+) -> dict[int, str]:
+    """Chunks whose own words carry identity cues (weight >= ``min_weight``) of
+    exactly one party: chunk index -> role."""
+    if min_weight is None:
+        return {}
+    out: dict[int, str] = {}
+    for i, c in enumerate(chunks):
+        seg = segments[c.segment]
+        if not seg.words:
+            continue  # an equal slice of a segment: the cue may lie in another slice
+        roles = {h.role for h in find_cues(words_text(seg.words[c.first:c.last]))
+                 if h.weight >= min_weight}
+        if len(roles) == 1:
+            out[i] = roles.pop()
+    return out
+
+
 def diarize(
     segments: tuple[Segment, ...], clip: AudioClip, options: SpeakerOptions
 ) -> tuple[SpeakerSegment, ...]:
@@ -145,8 +165,9 @@ def diarize(
         return tuple(SpeakerSegment("S1", s) for s in ordered)
     emb = embed_spans(clip.mono(), clip.sample_rate, [(c.start, c.end) for c in chunks],
                       options.min_embed_s)
+    anchors = anchor_chunks(ordered, chunks, options.anchor_min_weight)
     labels = cluster_embeddings(emb, np.array([c.duration for c in chunks]), options,
-                                chunk_neighbours(chunks, options.neighbour_gap_s))
+                                chunk_neighbours(chunks, options.neighbour_gap_s), anchors)
     pieces = _label_segments(ordered, chunks, labels)
     names: dict[int, str] = {}
     out: list[SpeakerSegment] = []

@@ -33,6 +33,9 @@ class SpeakerOptions:
     refine_iterations: int = 5
     smooth_margin: float = 0.05  # cosine similarity: a closer call follows its neighbour
     neighbour_gap_s: float = 0.5
+    # chunks whose words state an identity (cue weight >= this) seed their party's
+    # voice; None = voices from embeddings alone
+    anchor_min_weight: float | None = 3.0
     # stereo crosstalk
     remove_crosstalk: bool = True
     echo_db: float = -12.0

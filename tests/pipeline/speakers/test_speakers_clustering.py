@@ -52,3 +52,44 @@ def test_chunks_split_at_pauses_and_merge_short_pieces() -> None:
     chunks = speech_chunks((seg,), SpeakerOptions())
     assert [(c.first, c.last) for c in chunks] == [(0, 2), (2, 4), (4, 5)]
     assert chunk_neighbours(chunks, 0.5) == [(None, None), (2, None), (1, None)]
+
+
+def _close_voices(seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Two voices whose centres differ less than one voice's chunks scatter."""
+    rng = np.random.default_rng(seed)
+    common = rng.standard_normal(256)
+    shift = rng.standard_normal(256) * 0.35
+    truth = np.array([0] * 12 + [1] * 12)
+    x = np.vstack([common + (shift if t else -shift) + 1.0 * rng.standard_normal(256)
+                   for t in truth])
+    return x, truth
+
+
+def test_identity_anchors_separate_close_voices() -> None:
+    x, truth = _close_voices()
+    dur = np.full(len(x), 1.5)
+    blind = cluster_embeddings(x, dur, SpeakerOptions())
+    anchors = {0: "agent", 1: "agent", 12: "borrower", 13: "borrower"}
+    seeded = cluster_embeddings(x, dur, SpeakerOptions(), anchors=anchors)
+    assert _agree(seeded, truth)
+    assert not _agree(blind, truth)  # the case anchors are for
+    # pinned: every anchor keeps its party's speaker
+    assert seeded[0] == seeded[1] != seeded[12] == seeded[13]
+
+
+def test_anchors_of_one_party_change_nothing() -> None:
+    x, _ = _voices([10, 8, 6], spread=0.4)
+    dur = np.full(len(x), 1.5)
+    assert np.array_equal(cluster_embeddings(x, dur, SpeakerOptions(), anchors={0: "agent"}),
+                          cluster_embeddings(x, dur, SpeakerOptions()))
+
+
+def test_anchor_chunks_are_chunks_that_state_one_identity() -> None:
+    from pipeline.speakers.diarize import anchor_chunks
+
+    words = (Word(0.0, 1.2, "我是安信的外访专员", 0.9), Word(1.8, 2.8, "我就是张伟", 0.9),
+             Word(3.4, 4.4, "今天天气不错", 0.9))
+    seg = Segment(0, 0.0, 4.4, "", "", words)
+    chunks = speech_chunks((seg,), SpeakerOptions())
+    assert anchor_chunks((seg,), chunks, 3.0) == {0: "agent", 1: "borrower"}
+    assert anchor_chunks((seg,), chunks, None) == {}

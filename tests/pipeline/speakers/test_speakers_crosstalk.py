@@ -75,3 +75,23 @@ def test_real_telephone_echo_fixture() -> None:
     assert "录音" not in ch1 and "专员" not in ch1
     assert "打错" in ch1 and "打错" not in ch0
     assert "录音" in ch0
+
+
+def test_echo_of_a_sentence_the_loud_channel_missed_is_moved_there() -> None:
+    # Whisper skipped the agent's sentence on channel 0 but transcribed its echo on 1.
+    clip_ = _stereo([(0, 0.2, 2.0), (1, 2.5, 3.5)])
+    echo = _seg(1, [(0.2, 1.0, "您的车贷"), (1.0, 2.0, "已经逾期")])
+    answer = _seg(1, [(2.5, 3.5, "我知道")])
+    out = remove_crosstalk((echo, answer), EnergyTrack.from_clip(clip_), SpeakerOptions())
+    assert [(s.channel, s.text) for s in out] == [(0, "您的车贷已经逾期"), (1, "我知道")]
+    off = remove_crosstalk((echo, answer), EnergyTrack.from_clip(clip_),
+                           SpeakerOptions(recover_echo=False))
+    assert [(s.channel, s.text) for s in off] == [(1, "我知道")]
+
+
+def test_short_uncovered_echo_is_a_timing_slip_and_dropped() -> None:
+    clip_ = _stereo([(0, 0.2, 2.0)])
+    agent = _seg(0, [(0.2, 1.5, "本次通话")])
+    slip = _seg(1, [(1.6, 2.0, "录音")])  # past the end of channel 0's segment, 0.4 s
+    out = remove_crosstalk((agent, slip), EnergyTrack.from_clip(clip_), SpeakerOptions())
+    assert [(s.channel, s.text) for s in out] == [(0, "本次通话")]

@@ -19,6 +19,9 @@ def _roles(*speakers: SpeakerEvidence, kind: str | None = "callback") -> dict[st
     ("我是他老婆，他出去了", "third_party"),
     ("你打错了吧", "third_party"),
     ("我不认识这个人", "third_party"),
+    ("我十五号发工资，到时候我也帮他凑一点", "third_party"),  # a relative offering help
+    ("在，你等下啊，老马，找你的", "third_party"),  # calling the borrower to the door
+    ("下周五之前我先还两千", "borrower"),
 ])
 def test_cues_match_through_paraphrase_and_homophones(text: str, role: str) -> None:
     assert role in {h.role for h in find_cues(text)}
@@ -81,3 +84,12 @@ def test_mono_call_biggest_talker_leans_agent_without_cues() -> None:
     got = _roles(SpeakerEvidence("S1", ("嗯",), 2, None),
                  SpeakerEvidence("S2", ("那个情况是这样的",), 30, None))
     assert got == {"S1": "borrower", "S2": "agent"}
+
+
+def test_visit_relative_who_fetches_and_offers_help_is_the_third_party() -> None:
+    got = _roles(
+        SpeakerEvidence("S1", ("您好，我是安信汽车金融的外访专员，工号3081",), 60, None),
+        SpeakerEvidence("S2", ("在，你等下啊，老马，找你的", "我也帮他凑一点", "慢走啊"), 8, None),
+        SpeakerEvidence("S3", ("我是马国强", "没事，进来坐吧", "下周五之前我先还两千"), 20, None),
+        kind="visit")
+    assert got == {"S1": "agent", "S2": "third_party", "S3": "borrower"}
