@@ -2,7 +2,7 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-EXTRAS := openai,transformers,speakers,semantic,dashboard,postgres,dev
+EXTRAS := openai,transformers,speakers,semantic,dashboard,postgres,ray,dev
 export CALLQA_DATABASE_URL ?= sqlite:///data/callqa.db
 PORT ?= 8501
 

@@ -189,9 +189,15 @@ def _run_job(job: Job) -> CallOutcome:
 
 def _outcomes_inline(jobs: Sequence[Job], settings: Settings,
                      config: RunConfig) -> Iterator[CallOutcome]:
-    resources = build_resources(settings, config)
-    for job in jobs:
-        yield process_file(job.path, job.meta, job.content_hash, resources, job.history)
+    from threadpoolctl import threadpool_limits
+
+    # Numpy was loaded in this process with a BLAS thread per core, and a different
+    # summation order changes decoding; one thread, like pool workers and Ray actors,
+    # keeps the transcript the same whichever runner ran the file.
+    with threadpool_limits(limits=1):
+        resources = build_resources(settings, config)
+        for job in jobs:
+            yield process_file(job.path, job.meta, job.content_hash, resources, job.history)
 
 
 def _outcomes_pool(jobs: Sequence[Job], settings: Settings, config: RunConfig,
@@ -226,8 +232,30 @@ def _outcomes_pool(jobs: Sequence[Job], settings: Settings, config: RunConfig,
                     else:
                         queue.append(job)
             except BaseException:
+                # Ctrl-C or SIGTERM: workers never write to the store, so stopping them
+                # mid-call loses nothing (those calls are redone on the next run), and
+                # the user is not kept waiting for calls whose results would be dropped.
+                procs = list((getattr(pool, "_processes", None) or {}).values())
+                for proc in procs:
+                    proc.terminate()
+                for proc in procs:
+                    proc.join(timeout=10)
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _on_sigterm_interrupt() -> signal.Handlers | Callable[..., object] | int | None:
+    """Install SIGTERM -> KeyboardInterrupt; returns the previous handler (None when
+    not on the main thread, where Python cannot install handlers)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _raise_interrupt)
 
 
 def local_runner(jobs: Sequence[Job], settings: Settings, config: RunConfig,
@@ -267,6 +295,9 @@ def run_batch(
     # One thread per worker: on few cores, processes beat threads for batches.
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(var, "1")
+    # A service manager stops us with SIGTERM: handle it like Ctrl-C so the call
+    # being written is finished and the workers are stopped, not orphaned.
+    previous_term = _on_sigterm_interrupt()
     outcomes = runner(jobs, settings, config, workers) if jobs else iter(())
     bar = tqdm(total=len(jobs), unit="file", disable=not progress, dynamic_ncols=True)
     try:
@@ -291,5 +322,7 @@ def run_batch(
         if close is not None:
             close()
         bar.close()
+        if previous_term is not None:
+            signal.signal(signal.SIGTERM, previous_term)
         report.wall_seconds = time.perf_counter() - t0
     return report

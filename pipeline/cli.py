@@ -33,7 +33,7 @@ def main() -> None:
 @click.option("--runner", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="local worker processes, or Ray actors (the `ray` extra)")
 @click.option("--address", default=None,
-              help="Ray cluster to join (e.g. ray://head:10001); default: start a local Ray")
+              help="Ray cluster to join (HEAD_IP:6379, or auto on a cluster node); default: a local Ray")
 def run(paths: tuple[Path, ...], config_path: Path | None, workers: int | None, force: bool,
         no_progress: bool, runner: str, address: str | None) -> None:
     """Transcribe and check every recording under PATHS; store the results."""

@@ -86,7 +86,7 @@ class _Slot:
 @dataclass
 class RayRunner:
     """``Runner`` on Ray. ``address=None`` starts a local Ray for the batch and stops it
-    after; an address (``ray://host:10001``, ``host:6379``, ``auto``) joins a cluster.
+    after; an address (``HEAD_IP:6379``, ``auto``) joins a cluster.
     A Ray already initialised in this process (tests, notebooks) is used as it is."""
 
     address: str | None = None
@@ -101,11 +101,20 @@ class RayRunner:
         try:
             yield from self._run(ray, jobs, settings, config, workers)
         finally:
-            for slot in self._slots:
-                ray.kill(slot.actor)
-            self._slots = []
-            if started:
-                ray.shutdown()
+            self._stop(ray, started)
+
+    def _stop(self, ray: ModuleType, started: bool) -> None:
+        # Runs on Ctrl-C too, when Ray's own processes may already be going down: a
+        # failure here must not hide the interruption (the batch is resumable anyway).
+        slots, self._slots = self._slots, []
+        steps = [lambda a=s.actor: ray.kill(a) for s in slots]
+        if started:
+            steps.append(ray.shutdown)
+        for step in steps:
+            try:
+                step()
+            except Exception as exc:
+                log.warning("stopping Ray workers: %s: %s", type(exc).__name__, exc)
 
     def actor_pids(self, busy_only: bool = False) -> list[int]:
         """Process ids of the live actors (``busy_only``: those with files in flight)."""
@@ -161,7 +170,9 @@ class RayRunner:
         in_flight: dict[Any, tuple[int, int, Job]] = {}  # ref -> slot, generation, job
         while queue or in_flight:
             self._submit(queue, in_flight)
-            ready, _ = ray.wait(list(in_flight), num_returns=1)
+            # A short timeout, not a blocking wait: Ctrl-C is only seen between calls back
+            # into Python, and a long recording must not hold it for minutes.
+            ready, _ = ray.wait(list(in_flight), num_returns=1, timeout=1.0)
             for ref in ready:
                 index, generation, job = in_flight.pop(ref)
                 slot = self._slots[index]

@@ -37,6 +37,12 @@ class FasterWhisperEngine:
     def transcribe(
         self, audio: npt.NDArray[np.float32], options: TranscribeOptions
     ) -> list[RawSegment]:
+        import ctranslate2
+
+        # The temperature fallback samples. Reseeding per call makes a call's transcript
+        # independent of what its worker decoded before, so any runner, worker count or
+        # file order (local pool, Ray actors, a re-run) gives the same findings.
+        ctranslate2.set_random_seed(0)
         segments, _info = self._model.transcribe(
             np.ascontiguousarray(audio, dtype=np.float32),
             language=options.language,

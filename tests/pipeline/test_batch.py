@@ -119,6 +119,32 @@ def test_interrupted_batch_resumes_where_it_stopped(batch_dir: Path, settings: S
     assert ids == {"cb-1", "visit-1"}
 
 
+def test_sigterm_stops_the_pool_without_orphans_and_resumes(batch_dir: Path,
+                                                           settings: Settings) -> None:
+    """A service manager's SIGTERM acts like Ctrl-C: the stored call stays, workers are
+    stopped (not orphaned), and a re-run finishes the rest."""
+    import multiprocessing
+    import os
+    import signal
+
+    factory = open_store(settings.database_url)
+    files = [batch_dir / "cb-1.wav", batch_dir / "visit-1.wav"]
+
+    def save_then_terminate(outcome: CallOutcome) -> None:
+        save_outcome(factory, outcome, mask_text)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    first = _run(files, settings, factory, save=save_then_terminate, workers=2)
+    assert first.interrupted
+    assert multiprocessing.active_children() == []
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # handler restored
+    with factory() as s:
+        stored = s.scalar(select(func.count()).select_from(CallRow))
+    assert stored == 1
+    second = _run(files, settings, factory)
+    assert (second.done, second.skipped) == (1, 1)
+
+
 def test_worker_pool_gives_the_same_result(batch_dir: Path, settings: Settings) -> None:
     factory = open_store(settings.database_url)
     report = _run([batch_dir / "cb-1.wav", batch_dir / "visit-1.wav"], settings, factory,
