@@ -59,6 +59,12 @@ def openai_whisper_pt(tmp_path_factory: pytest.TempPathFactory) -> Path:
                            n_text_head=2, n_text_layer=1)
     torch.manual_seed(0)
     model = Whisper(dims)
+    # openai-whisper allocates the decoder's positional embedding with torch.empty
+    # (real checkpoints overwrite it), so it holds whatever memory was there: NaN on
+    # some machines. Seed it so the model is the same everywhere.
+    with torch.no_grad():
+        model.decoder.positional_embedding.normal_(0.0, 0.02)
+    assert all(bool(torch.isfinite(p).all()) for p in model.parameters())
     path = tmp_path_factory.mktemp("openai-whisper") / "tiny-random.pt"
     torch.save({"dims": asdict(dims), "model_state_dict": model.state_dict()}, path)
     return path
