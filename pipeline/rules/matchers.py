@@ -13,7 +13,7 @@ Stable API (also used by ``pipeline/risk``):
 - ``PhraseMatcher(phrases, regexes=(), pinyin=True, min_pinyin_chars=2)``:
   ``phrases`` and ``regexes`` are ``(key, pattern)`` pairs; ``key`` is any
   string the caller uses to route hits (e.g. ``"cn_conduct/CN-ABUSE-01"``).
-  ``find(prepared) -> list[PhraseHit]`` returns every hit, exact before
+  ``find(prepared) -> tuple[PhraseHit, ...]`` returns every hit, exact before
   phonetic; a pinyin hit is only reported where no exact hit of the same key
   covers the same span. Positions are indexes into ``prepared.compact``.
 - ``PhraseHit(key, pattern, start, end, method, score)``: ``method`` is
@@ -47,16 +47,16 @@ from __future__ import annotations
 
 import itertools
 import re
-import re._parser as _parser  # the regex parser, to expand alternations into phrases
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import ahocorasick
 
 from pipeline.mandarin import normalise_text
+from pipeline.rules.regex_prefilter import RegexPrefilter
 
 HitMethod = Literal["exact", "pinyin", "regex"]
 
@@ -64,6 +64,7 @@ PINYIN_SCORE = 0.85
 PINYIN_SCORE_SHORT = 0.7
 _MAX_PATTERN_VARIANTS = 16
 _PUA_BASE = 0xE000
+_FOUND_CACHE_SIZE = 32768  # texts whose hits a matcher remembers (a few MB)
 # Heteronyms whose other readings occur in the words rules look for (还款 huán/hái).
 _HETERONYMS = frozenset("还行重长得都地着分数便调转种只处当发干好号和要中假率应少省难强相为期")
 # Punctuation, symbols and whitespace end a clause; they are not part of matching text.
@@ -90,8 +91,10 @@ class PreparedText:
         return start, len(self.compact)
 
 
-@dataclass(frozen=True)
-class PhraseHit:
+class PhraseHit(NamedTuple):
+    """One hit. A named tuple, not a dataclass: a call makes thousands of them, and a
+    tuple is built several times faster while staying immutable."""
+
     key: str
     pattern: str
     start: int
@@ -317,16 +320,32 @@ class PhraseMatcher:
         by_key: dict[str, list[str]] = {}
         for key, rx in regexes:
             by_key.setdefault(key, []).append(rx)
-        self._regexes: list[tuple[str, list[str], re.Pattern[str], frozenset[str] | None]] = []
+        self._regexes: list[tuple[str, list[str], re.Pattern[str]]] = []
+        owner: list[int] = []  # each single regex -> its key's alternation
         for key, rxs in by_key.items():
             compiled = re.compile("|".join(f"(?P<r{i}>{rx})" for i, rx in enumerate(rxs)))
-            self._regexes.append((key, rxs, compiled, first_chars(compiled.pattern)))
+            owner.extend(len(self._regexes) for _ in rxs)
+            self._regexes.append((key, rxs, compiled))
+        self._regex_owner = tuple(owner)
+        self._found: dict[PreparedText, tuple[PhraseHit, ...]] = {}
+        self._prefilter = RegexPrefilter([rx for rxs in by_key.values() for rx in rxs])
 
     @property
     def empty(self) -> bool:
         return not (self._has_exact or self._has_phon or self._regexes)
 
-    def find(self, text: PreparedText) -> list[PhraseHit]:
+    def find(self, text: PreparedText) -> tuple[PhraseHit, ...]:
+        """Every hit in ``text``. Remembered per text: call-centre speech repeats
+        itself (greetings, the recording notice, 嗯/对/好的), and a call is re-checked
+        whenever a rule pack changes."""
+        cached = self._found.get(text)
+        if cached is None:
+            if len(self._found) >= _FOUND_CACHE_SIZE:
+                del self._found[next(iter(self._found))]  # oldest first
+            cached = self._found[text] = tuple(self._find(text))
+        return cached
+
+    def _find(self, text: PreparedText) -> list[PhraseHit]:
         hits: list[PhraseHit] = []
         seen: set[tuple[str, int, int]] = set()
         if self._has_exact and text.compact:
@@ -346,17 +365,19 @@ class PhraseMatcher:
                         continue
                     ok = verdicts.get((pat, start))
                     if ok is None:
-                        ok = verdicts[(pat, start)] = _may_be_misheard(text.compact, pat, start,
+                        ok = verdicts[(pat, start)] = _may_be_misheard(text, pat, start,
                                                                         end + 1, edged)
                     if not ok:
                         continue
                     seen.add((key, start, end + 1))
                     score = PINYIN_SCORE_SHORT if len(pat) <= 2 else PINYIN_SCORE
                     hits.append(PhraseHit(key, pat, start, end + 1, "pinyin", score))
-        chars = set(text.compact) if self._regexes else set()
-        for key, rxs, compiled, first in self._regexes:
-            if first is not None and first.isdisjoint(chars):
-                continue  # no character a match could start with: skip the scan
+        if not self._regexes:
+            return hits
+        # Only the alternations whose required text occurs here (see regex_prefilter).
+        owners = sorted({self._regex_owner[i] for i in self._prefilter.candidates(text.compact)})
+        for k in owners:
+            key, rxs, compiled = self._regexes[k]
             for m in compiled.finditer(text.compact):
                 if m.end() > m.start():
                     which = int((m.lastgroup or "r0")[1:])
@@ -364,9 +385,11 @@ class PhraseMatcher:
         return hits
 
 
-def _may_be_misheard(compact: str, pattern: str, start: int, end: int, edged: bool) -> bool:
-    """Whether a phonetic hit of ``pattern`` at ``compact[start:end]`` counts (see the
-    module notes); cheapest tests first, the word dictionary last."""
+def _may_be_misheard(text: PreparedText, pattern: str, start: int, end: int,
+                     edged: bool) -> bool:
+    """Whether a phonetic hit of ``pattern`` at ``text.compact[start:end]`` counts (see
+    the module notes); cheapest tests first, the word dictionary last."""
+    compact = text.compact
     if edged and not _digit_bounded(compact, pattern, start, end):
         return False
     if len(pattern) <= 2:
@@ -374,7 +397,11 @@ def _may_be_misheard(compact: str, pattern: str, start: int, end: int, edged: bo
             return False
     elif compact[start] == pattern[0] and compact[end - 1] == pattern[-1]:
         return True  # both ends heard as said: a word reaching outside would hold them
-    return stands_as_word(compact, start, end, pattern)
+    # Words do not cross punctuation, so segmenting the clauses around the hit tells
+    # the same as segmenting the whole turn, in a fraction of the time.
+    lo = text.clause_span(start)[0]
+    hi = text.clause_span(end - 1)[1]
+    return stands_as_word(compact[lo:hi], start - lo, end - lo, pattern)
 
 
 def _digit_bounded(compact: str, pattern: str, start: int, end: int) -> bool:
@@ -383,69 +410,6 @@ def _digit_bounded(compact: str, pattern: str, start: int, end: int) -> bool:
     if pattern[0].isdigit() and start > 0 and compact[start - 1].isdigit():
         return False
     return not (pattern[-1].isdigit() and end < len(compact) and compact[end].isdigit())
-
-
-def _first(items: list[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
-    """(possible first characters, whether the sequence can match empty); None = any."""
-    out: set[str] = set()
-    for op, av in items:
-        name = str(op)
-        if name in ("AT", "ASSERT", "ASSERT_NOT"):
-            continue  # anchors and lookarounds consume nothing
-        if name == "LITERAL":
-            out.add(chr(av))
-            return out, False
-        if name == "IN":
-            for iop, iav in av:
-                iname = str(iop)
-                if iname == "LITERAL":
-                    out.add(chr(iav))
-                elif iname == "RANGE" and iav[1] - iav[0] < 64:
-                    out.update(chr(c) for c in range(iav[0], iav[1] + 1))
-                else:  # categories such as \d also cover non-ASCII digits: unknown
-                    return None, False
-            return out, False
-        if name == "SUBPATTERN":
-            sub, empty = _first(list(av[-1]))
-            if sub is None:
-                return None, False
-            out |= sub
-            if not empty:
-                return out, False
-            continue
-        if name == "BRANCH":
-            any_empty = False
-            for branch in av[1]:
-                sub, empty = _first(list(branch))
-                if sub is None:
-                    return None, False
-                out |= sub
-                any_empty = any_empty or empty
-            if not any_empty:
-                return out, False
-            continue
-        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            lo, _hi, body = av
-            sub, empty = _first(list(body))
-            if sub is None:
-                return None, False
-            out |= sub
-            if lo > 0 and not empty:
-                return out, False
-            continue
-        return None, False
-    return out, True
-
-
-def first_chars(pattern: str) -> frozenset[str] | None:
-    """Characters any match of ``pattern`` must start with, or None when that cannot be
-    told (then the regex always runs). Lets most regexes skip most turns unscanned."""
-    try:
-        parsed = _parser.parse(pattern)
-    except re.error:
-        return None
-    chars, empty = _first(list(parsed))
-    return None if chars is None or empty else frozenset(chars)
 
 
 def find_keys(matcher: PhraseMatcher, texts: Sequence[PreparedText]) -> set[str]:

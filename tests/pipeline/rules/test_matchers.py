@@ -92,15 +92,3 @@ def test_whole_turn_helpers() -> None:
     assert is_question(prepare_text("收到了吗"))
     assert not is_question(prepare_text("收到了"))
     assert has_negation(prepare_text("我们不会联系您家人"))
-
-
-def test_regex_first_characters_prefilter_is_sound() -> None:
-    from pipeline.rules.matchers import first_chars
-
-    assert first_chars("(我|我们)(是)?(公安|法院)") == frozenset("我")
-    assert first_chars("^(是|对)") == frozenset("是对")
-    assert first_chars(r"\d+元") is None  # categories: always scan
-    assert first_chars("(啊)?x") == frozenset("啊x")
-    assert first_chars("a*") is None  # can match empty: always scan
-    assert first_chars("(?<![他她].)(?<=[^的]{2})(车贷|小贷)") == frozenset("车小")  # lookarounds
-    assert first_chars("(?=x)y") == frozenset("y")
