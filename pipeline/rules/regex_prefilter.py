@@ -179,10 +179,12 @@ class RegexPrefilter:
         self._always: list[int] = []
         self._by_first: list[tuple[int, frozenset[str]]] = []
         # One bit per (regex, clause): a string found sets the bits of every clause it
-        # meets, and a regex is wanted when all of its bits are set. Integers keep the
-        # per-hit work to one OR, which matters at tens of thousands of turns a second.
-        self._needs: list[tuple[int, int]] = []  # (regex, bits of all its clauses)
+        # meets, and a regex is wanted when all of its bits are set. Only regexes whose
+        # most selective clause was met are checked at all, so a common character
+        # (你, 是) costs one OR, not a pass over a hundred regexes.
+        self._mask: dict[int, int] = {}  # regex -> bits of all its clauses
         bits_of: dict[str, int] = {}
+        triggers: dict[str, list[int]] = {}
         bit = 0
         for i, pattern in enumerate(patterns):
             clauses = required_clauses(pattern)
@@ -193,7 +195,10 @@ class RegexPrefilter:
                         bits_of[string] = bits_of.get(string, 0) | (1 << bit)
                     mask |= 1 << bit
                     bit += 1
-                self._needs.append((i, mask))
+                self._mask[i] = mask
+                rarest = _alternatives(clauses)
+                for string in rarest or ():
+                    triggers.setdefault(string, []).append(i)
                 continue
             first = first_chars(pattern)
             if first is None:
@@ -204,7 +209,7 @@ class RegexPrefilter:
         if bits_of:
             self._automaton = ahocorasick.Automaton()
             for string, bits in bits_of.items():
-                self._automaton.add_word(string, bits)
+                self._automaton.add_word(string, (bits, tuple(triggers.get(string, ()))))
             self._automaton.make_automaton()
 
     def candidates(self, text: str) -> list[int]:
@@ -212,10 +217,13 @@ class RegexPrefilter:
         wanted = list(self._always)
         if self._automaton is not None and text:
             met = 0
-            for _end, bits in self._automaton.iter(text):
+            touched: set[int] = set()
+            for _end, (bits, trig) in self._automaton.iter(text):
                 met |= bits
-            if met:
-                wanted.extend(i for i, mask in self._needs if met & mask == mask)
+                if trig:
+                    touched.update(trig)
+            mask = self._mask
+            wanted.extend(i for i in touched if met & mask[i] == mask[i])
         if self._by_first:
             chars = set(text)
             wanted.extend(i for i, first in self._by_first if not first.isdisjoint(chars))
