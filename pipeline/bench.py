@@ -34,6 +34,7 @@ class BenchResult:
 
 
 def run_bench(files: list[Path], threads: int, config_path: Path | None) -> BenchResult:
+    import ctranslate2
     from faster_whisper import WhisperModel
 
     from pipeline.audio import load_audio
@@ -64,9 +65,13 @@ def run_bench(files: list[Path], threads: int, config_path: Path | None) -> Benc
     warm = load_audio(files[0]).mono()[: 16000 * 5]
     list(bare.transcribe(warm, language=opts.language, beam_size=opts.beam_size)[0])
 
-    # Bare faster-whisper on exactly the tracks the pipeline transcribes.
+    # File by file, bare faster-whisper on exactly the tracks the pipeline transcribes,
+    # then the pipeline on the same file: interleaved, so that a shared machine
+    # slowing down or speeding up mid-run (runs here varied by up to 1.5x) lands on
+    # both sides alike instead of on whichever side ran second.
     audio_s = 0.0
     bare_s = 0.0
+    pipe_s = 0.0
     for f, meta in zip(files, metas, strict=True):
         clip = load_audio(f)
         audio_s += clip.duration
@@ -74,6 +79,9 @@ def run_bench(files: list[Path], threads: int, config_path: Path | None) -> Benc
         tracks = [clip.track(c) for c in split] if split else [clip.mono()]
         t0 = time.perf_counter()
         for track in tracks:
+            # The engine seeds CTranslate2 before each track (temperature fallback
+            # samples); seeding here too makes both sides decode the same tokens.
+            ctranslate2.set_random_seed(0)
             segments, _ = bare.transcribe(
                 track, language=opts.language, beam_size=opts.beam_size,
                 vad_filter=opts.vad_filter,
@@ -83,12 +91,10 @@ def run_bench(files: list[Path], threads: int, config_path: Path | None) -> Benc
                 temperature=list(opts.temperature))
             list(segments)
         bare_s += time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    for f, meta in zip(files, metas, strict=True):
+        t0 = time.perf_counter()
         # Everything the batch does per file, audio decoding and hashing included.
         process_file(f, meta, file_hash(f), resources)
-    pipe_s = time.perf_counter() - t0
+        pipe_s += time.perf_counter() - t0
     return BenchResult(audio_s, bare_s, pipe_s)
 
 
