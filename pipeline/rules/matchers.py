@@ -49,6 +49,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
@@ -341,7 +342,10 @@ class PhraseMatcher:
         cached = self._found.get(text)
         if cached is None:
             if len(self._found) >= _FOUND_CACHE_SIZE:
-                del self._found[next(iter(self._found))]  # oldest first
+                # Oldest first. Another thread may evict the same entry at the same
+                # moment; losing that race only means one entry too few.
+                with suppress(KeyError, RuntimeError, StopIteration):
+                    del self._found[next(iter(self._found))]
             cached = self._found[text] = tuple(self._find(text))
         return cached
 
