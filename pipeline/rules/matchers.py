@@ -336,9 +336,9 @@ class PhraseMatcher:
         return not (self._has_exact or self._has_phon or self._regexes)
 
     def find(self, text: PreparedText) -> tuple[PhraseHit, ...]:
-        """Every hit in ``text``. Remembered per text: call-centre speech repeats
-        itself (greetings, the recording notice, 嗯/对/好的), and a call is re-checked
-        whenever a rule pack changes."""
+        """Every hit in ``text``. Remembered per text for the life of this matcher
+        (of the loaded packs): call-centre speech repeats itself from call to call
+        (greetings, the recording notice, 嗯/对/好的)."""
         cached = self._found.get(text)
         if cached is None:
             if len(self._found) >= _FOUND_CACHE_SIZE:
