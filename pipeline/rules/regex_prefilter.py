@@ -25,8 +25,8 @@ from typing import Any
 
 import ahocorasick
 
-# A class of this many literal characters or fewer still counts as a requirement.
-_MAX_CLASS_CHARS = 8
+# A class of this many literal characters or fewer (0-9 fits) still counts as a requirement.
+_MAX_CLASS_CHARS = 10
 
 
 def _first(items: list[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
@@ -113,11 +113,11 @@ def _literal_class(av: Any) -> frozenset[str] | None:
         name = str(op)
         if name == "LITERAL":
             chars.add(chr(value))
-        elif name == "RANGE" and value[1] - value[0] < _MAX_CLASS_CHARS + 2:  # 0-9 fits
+        elif name == "RANGE" and value[1] - value[0] < _MAX_CLASS_CHARS:
             chars.update(chr(c) for c in range(value[0], value[1] + 1))
         else:  # a negation or a category (\d also covers non-ASCII digits): unknown
             return None
-    return frozenset(chars) if len(chars) <= _MAX_CLASS_CHARS + 2 else None
+    return frozenset(chars) if len(chars) <= _MAX_CLASS_CHARS else None
 
 
 def _alternatives(clauses: Clauses) -> frozenset[str] | None:
