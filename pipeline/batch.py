@@ -240,6 +240,11 @@ def _outcomes_pool(jobs: Sequence[Job], settings: Settings, config: RunConfig,
                     proc.terminate()
                 for proc in procs:
                     proc.join(timeout=10)
+                    if proc.is_alive():
+                        # A worker inside native decoding only sees SIGTERM when it
+                        # returns to Python, which can take longer than we wait.
+                        proc.kill()
+                        proc.join(timeout=10)
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
 

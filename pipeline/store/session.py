@@ -15,10 +15,12 @@ from pipeline.store.migrate import upgrade_store
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets the dashboard read while a batch writes; foreign keys are off by default.
+    # The busy timeout comes first: switching a new file to WAL needs a lock that a
+    # worker migrating the same store at that moment may hold for seconds.
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 
