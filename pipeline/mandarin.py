@@ -21,6 +21,7 @@ _HALLUCINATIONS = re.compile(
     r"|Amara\.org|YoYo Television|字幕by|本视频|欢迎订阅"
 )
 _REPEAT = re.compile(r"(.{1,20}?)\1{4,}")
+_SPACES = re.compile(r"\s+")
 
 _DIGITS = "零〇幺一二两三四五六七八九"
 _MULT = "十百千万亿"
@@ -114,4 +115,4 @@ def clean_text(text: str) -> str:
 
 def normalise_text(text: str) -> str:
     """Text the rules read: simplified, numerals as digits, whitespace squeezed."""
-    return normalise_numbers(re.sub(r"\s+", " ", to_simplified(text)).strip())
+    return normalise_numbers(_SPACES.sub(" ", to_simplified(text)).strip())

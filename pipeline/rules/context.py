@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.analysis import Polarity
 from pipeline.rules.matchers import PreparedText
@@ -145,7 +146,11 @@ def _clause_is_question(text: PreparedText, start: int) -> bool:
     return bool(_QUESTION_END.search(clause[-3:])) or bool(_QUESTION_ANY.search(clause))
 
 
+@lru_cache(maxsize=65536)
 def span_context(text: PreparedText, start: int, end: int) -> SpanContext:
+    """Context of the hit at ``compact[start:end]``. Cached: several rules, the risk
+    extractor and repeated texts ask about the same span, and the answer depends on
+    the text and the span alone."""
     return SpanContext(
         negated=_is_negated(text, start, end),
         reported=_is_reported(text, start),

@@ -48,6 +48,8 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from bisect import bisect_right
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -82,14 +84,16 @@ class PreparedText:
     boundaries: tuple[int, ...]  # indexes in compact where a clause ends (punctuation or pause)
     ends_with_question: bool  # the text ends with ? / ？
 
+    def __hash__(self) -> int:
+        # Prepared texts key every per-text cache; the other fields follow from
+        # ``norm``, and a str caches its own hash, so this builds no tuple of fields.
+        return hash(self.norm)
+
     def clause_span(self, pos: int) -> tuple[int, int]:
         """Start and end (exclusive) of the clause holding ``pos``."""
-        start = 0
-        for b in self.boundaries:
-            if b > pos:
-                return start, b
-            start = b
-        return start, len(self.compact)
+        bounds = self.boundaries
+        i = bisect_right(bounds, pos)  # clauses ending at or before pos
+        return (bounds[i - 1] if i else 0), (bounds[i] if i < len(bounds) else len(self.compact))
 
 
 class PhraseHit(NamedTuple):
@@ -323,12 +327,19 @@ class PhraseMatcher:
             by_key.setdefault(key, []).append(rx)
         self._regexes: list[tuple[str, list[str], re.Pattern[str]]] = []
         owner: list[int] = []  # each single regex -> its key's alternation
+        compiled_once: dict[str, re.Pattern[str]] = {}
         for key, rxs in by_key.items():
-            compiled = re.compile("|".join(f"(?P<r{i}>{rx})" for i, rx in enumerate(rxs)))
+            source = "|".join(f"(?P<r{i}>{rx})" for i, rx in enumerate(rxs))
+            # Rules that share a regex list (CN-VERIFY-01 and CN-3P-01 look for the
+            # same personal details) share one compiled pattern, scanned once a text.
+            compiled = compiled_once.setdefault(source, re.compile(source))
             owner.extend(len(self._regexes) for _ in rxs)
             self._regexes.append((key, rxs, compiled))
         self._regex_owner = tuple(owner)
-        self._found: dict[PreparedText, tuple[PhraseHit, ...]] = {}
+        # An OrderedDict, not a dict: evicting a plain dict's oldest key means
+        # ``next(iter(d))`` walking past every slot already deleted (tens of µs once
+        # the cache is full), the OrderedDict pops it in constant time.
+        self._found: OrderedDict[PreparedText, tuple[PhraseHit, ...]] = OrderedDict()
         self._prefilter = RegexPrefilter([rx for rxs in by_key.values() for rx in rxs])
 
     @property
@@ -344,8 +355,8 @@ class PhraseMatcher:
             if len(self._found) >= _FOUND_CACHE_SIZE:
                 # Oldest first. Another thread may evict the same entry at the same
                 # moment; losing that race only means one entry too few.
-                with suppress(KeyError, RuntimeError, StopIteration):
-                    del self._found[next(iter(self._found))]
+                with suppress(KeyError):
+                    self._found.popitem(last=False)
             cached = self._found[text] = tuple(self._find(text))
         return cached
 
@@ -380,12 +391,16 @@ class PhraseMatcher:
             return hits
         # Only the alternations whose required text occurs here (see regex_prefilter).
         owners = sorted({self._regex_owner[i] for i in self._prefilter.candidates(text.compact)})
+        spans: dict[re.Pattern[str], list[tuple[int, int, int]]] = {}  # shared patterns
         for k in owners:
             key, rxs, compiled = self._regexes[k]
-            for m in compiled.finditer(text.compact):
-                if m.end() > m.start():
-                    which = int((m.lastgroup or "r0")[1:])
-                    hits.append(PhraseHit(key, rxs[which], m.start(), m.end(), "regex", 1.0))
+            found = spans.get(compiled)
+            if found is None:
+                found = spans[compiled] = [
+                    (m.start(), m.end(), int((m.lastgroup or "r0")[1:]))
+                    for m in compiled.finditer(text.compact) if m.end() > m.start()]
+            for start, end, which in found:
+                hits.append(PhraseHit(key, rxs[which], start, end, "regex", 1.0))
         return hits
 
 

@@ -46,7 +46,7 @@ class TextHit:
 class CallState:
     conversation: Conversation
     prepared: tuple[PreparedText, ...]
-    hits: tuple[dict[str, list[PhraseHit]], ...]  # per turn: key -> hits
+    hits: tuple[Mapping[str, tuple[PhraseHit, ...]], ...]  # per turn: key -> hits
     semantic: dict[tuple[int, str], tuple[float, str]]  # (turn, key) -> (score, exemplar)
     settings: Mapping[str, Any]
     audio: AudioClip | None = None
@@ -55,6 +55,8 @@ class CallState:
     _events: dict[tuple[str, str], int | None] = field(default_factory=dict)
     _index: dict[str, list[int]] | None = None
     _role_turns: dict[str, list[int]] = field(default_factory=dict)
+    _text_hits: dict[tuple[str, str, int, str, frozenset[str]], tuple[TextHit, ...]] = \
+        field(default_factory=dict)
 
     def role_turns(self, scope: SpeakerScope) -> list[int]:
         """Indexes of the turns a speaker scope covers (computed once per call)."""
@@ -95,17 +97,27 @@ class CallState:
     def in_scope(self, rule: Rule, turn: Turn, scope: SpeakerScope | None = None) -> bool:
         return turn.role in SCOPE_ROLES[scope or rule.speaker]
 
-    def raw_hits(self, pack: str, owner: str, slot: str, turn: int) -> list[PhraseHit]:
-        return self.hits[turn].get(slot_key(pack, owner, slot), [])
+    def raw_hits(self, pack: str, owner: str, slot: str, turn: int) -> tuple[PhraseHit, ...]:
+        return self.hits[turn].get(slot_key(pack, owner, slot), ())
 
     def has(self, pack: str, owner: str, slot: str, turn: int) -> bool:
         return bool(self.hits[turn].get(slot_key(pack, owner, slot)))
 
     def text_hits(self, pack: RulePack, rule: Rule, turn: int, slot: str = "p",
-                  ignore: Iterable[str] | None = None) -> list[TextHit]:
+                  ignore: Iterable[str] | None = None) -> tuple[TextHit, ...]:
         """Hits of one pattern slot in one turn after exceptions, context words and
-        the rule's context filters; best first."""
-        ignored = set(rule.ignore if ignore is None else ignore)
+        the rule's context filters; best first. Remembered for the call: several
+        checks of one rule (trigger, reply, script answer) ask about the same turn."""
+        ignored = frozenset(rule.ignore if ignore is None else ignore)
+        memo = (pack.name, rule.id, turn, slot, ignored)
+        found = self._text_hits.get(memo)
+        if found is None:
+            found = self._text_hits[memo] = tuple(self._text_hits_of(pack, rule, turn, slot,
+                                                                     ignored))
+        return found
+
+    def _text_hits_of(self, pack: RulePack, rule: Rule, turn: int, slot: str,
+                      ignored: frozenset[str]) -> list[TextHit]:
         text = self.prepared[turn]
         if rule.context and not self._context_near(pack.name, rule, turn):
             return []
@@ -119,7 +131,7 @@ class CallState:
             if any(m.start <= h.start and h.end <= m.end for m in masks):
                 continue
             ctx = span_context(text, h.start, h.end)
-            if ctx.flags() & ignored:
+            if ignored and any(getattr(ctx, flag) for flag in ignored):
                 continue
             out.append(TextHit(turn, h.start, h.end, h.pattern, h.method, h.score, ctx))
         sem = self.semantic.get((turn, slot_key(pack.name, rule.id, slot)))

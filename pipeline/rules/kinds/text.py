@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pipeline.analysis import Finding
 from pipeline.rules.loader import RulePack
 from pipeline.rules.models import Rule
@@ -29,7 +31,7 @@ def window_turns(rule: Rule, state: CallState) -> list[int]:
     return idx
 
 
-def _best(hits: list[TextHit]) -> TextHit | None:
+def _best(hits: Sequence[TextHit]) -> TextHit | None:
     return hits[0] if hits else None
 
 

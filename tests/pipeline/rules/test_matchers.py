@@ -92,3 +92,35 @@ def test_whole_turn_helpers() -> None:
     assert is_question(prepare_text("收到了吗"))
     assert not is_question(prepare_text("收到了"))
     assert has_negation(prepare_text("我们不会联系您家人"))
+
+
+@pytest.mark.parametrize(("text", "spans"), [
+    ("按时还款，好吗？", [(0, 4), (0, 4), (0, 4), (4, 6), (4, 6)]),  # compact 按时还款好吗
+    ("好", [(0, 1)]),
+    ("一，二，三", [(0, 1), (1, 2), (2, 3)]),
+])
+def test_clause_span_is_the_clause_holding_each_position(
+        text: str, spans: list[tuple[int, int]]) -> None:
+    p = prepare_text(text)
+    positions = [0, 1, 3, 4, 5][:len(spans)] if len(spans) == 5 else list(range(len(spans)))
+    assert [p.clause_span(pos) for pos in positions] == spans
+
+
+def test_equal_prepared_texts_hash_alike_and_share_cached_context() -> None:
+    a, b = prepare_text("你再不还就抓你"), prepare_text.__wrapped__("你再不还就抓你")
+    assert a == b and hash(a) == hash(b) and a is not b
+    assert span_context(a, 5, 7) is span_context(b, 5, 7)
+
+
+def test_hit_cache_stays_bounded_and_forgets_the_oldest_text(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.rules import matchers
+
+    monkeypatch.setattr(matchers, "_FOUND_CACHE_SIZE", 3)
+    matcher = PhraseMatcher(PHRASES)
+    texts = [prepare_text(f"第{i}期已经逾期了") for i in range(5)]
+    for t in texts:
+        assert [h.key for h in matcher.find(t)] == ["overdue"]
+    assert list(matcher._found) == texts[2:]
+    # A forgotten text is found again, with the same hits.
+    assert matcher.find(texts[0]) == matcher.find(texts[0]) != ()
