@@ -39,7 +39,7 @@ def test_finding_carries_its_evidence() -> None:
     c = conv(("agent", "您好，我是安信汽车金融的小王，工号1234，本次通话将被录音，请问是张三吗？"),
              ("borrower", "是我。"), ("agent", "你再不还就要坐牢了。"), low_confidence=2)
     f = next(f for f in check_conversation(c, PACKS).findings if f.rule_id == "CN-MISLEAD-01")
-    assert (f.pack, f.pack_version, f.rule_version, f.severity) == ("cn_conduct", "1.0.0", "1",
+    assert (f.pack, f.pack_version, f.rule_version, f.severity) == ("cn_conduct", "1.1.0", "2",
                                                                    "critical")
     assert f.clause.startswith("CBA-2026")
     e = f.evidence
