@@ -3,18 +3,12 @@ the rule examples do not use, and the polite replies that disclose nothing."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
-
 import pytest
 
-from pipeline.callmeta import CallMeta, Role
-from pipeline.conversation import Conversation, Turn
-from pipeline.rules import check_conversation, load_packs
+from pipeline.callmeta import Role
+from tests.compliance_rules.written_lines import check_call, rules_fired_at
 
-PACKS = load_packs(Path(__file__).resolve().parents[2] / "compliance_rules")
 ASK = "您好，我是安信汽车金融的小王，工号1234，本次通话将被录音，请问是张伟先生吗？"
-CALL_LEVEL = {"QA-CLOSE-01", "QA-RATE-01"}
 
 # (discloses, what the third party says, what the agent says next)
 CASES: list[tuple[bool, str, str]] = [
@@ -35,10 +29,5 @@ CASES: list[tuple[bool, str, str]] = [
 @pytest.mark.parametrize(("discloses", "reply", "line"), CASES)
 def test_disclosure_to_a_third_party(discloses: bool, reply: str, line: str) -> None:
     said: tuple[tuple[Role, str], ...] = (("agent", ASK), ("third_party", reply), ("agent", line))
-    turns = tuple(Turn(index=i, speaker=role, role=role, start=i * 5.0, end=i * 5.0 + 4.0,
-                       text=text) for i, (role, text) in enumerate(said))
-    meta = CallMeta(call_id="line", kind="collection",
-                    started_at=datetime(2026, 3, 2, 10, tzinfo=timezone(timedelta(hours=8))))
-    findings = check_conversation(Conversation(meta=meta, turns=turns, duration=15.0), PACKS).findings
-    found = {f.rule_id for f in findings if f.evidence.turn == 2} - CALL_LEVEL
+    found = rules_fired_at(check_call(said, "collection"), 2)
     assert found == ({"CN-3P-01"} if discloses else set())
