@@ -66,7 +66,7 @@ def validate_settings(packs: RulePacks, settings: Mapping[str, Any]) -> None:
 
 
 def _semantic_scores(packs: RulePacks, conversation: Conversation,
-                     prepared: Sequence[Any], hits: Sequence[Mapping[str, tuple[PhraseHit, ...]]]
+                     prepared: Sequence[Any], hits: Sequence[Mapping[str, Sequence[PhraseHit]]]
                      ) -> dict[tuple[int, str], tuple[float, str]]:
     kind = conversation.meta.kind
     wanted: list[tuple[int, int]] = []  # (turn, spec index)
@@ -102,12 +102,12 @@ def check_conversation(conversation: Conversation, packs: RulePacks, *,
     validate_settings(packs, cfg)
     disabled = set(cfg.get("disable", ()))
     prepared = tuple(prepare_text(t.text) for t in conversation.turns)
-    hits: list[dict[str, tuple[PhraseHit, ...]]] = []
+    hits: list[dict[str, list[PhraseHit]]] = []
     for p, turn in zip(prepared, conversation.turns, strict=True):
         per_key: dict[str, list[PhraseHit]] = {}
         for h in packs.matcher_for(turn.role).find(p):
             per_key.setdefault(h.key, []).append(h)
-        hits.append({k: tuple(v) for k, v in per_key.items()})
+        hits.append(per_key)
     sem = _semantic_scores(packs, conversation, prepared, hits) \
         if cfg.get("semantic", True) else {}
     state = CallState(

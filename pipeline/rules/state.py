@@ -46,7 +46,7 @@ class TextHit:
 class CallState:
     conversation: Conversation
     prepared: tuple[PreparedText, ...]
-    hits: tuple[Mapping[str, tuple[PhraseHit, ...]], ...]  # per turn: key -> hits
+    hits: tuple[Mapping[str, Sequence[PhraseHit]], ...]  # per turn: key -> hits
     semantic: dict[tuple[int, str], tuple[float, str]]  # (turn, key) -> (score, exemplar)
     settings: Mapping[str, Any]
     audio: AudioClip | None = None
@@ -97,7 +97,7 @@ class CallState:
     def in_scope(self, rule: Rule, turn: Turn, scope: SpeakerScope | None = None) -> bool:
         return turn.role in SCOPE_ROLES[scope or rule.speaker]
 
-    def raw_hits(self, pack: str, owner: str, slot: str, turn: int) -> tuple[PhraseHit, ...]:
+    def raw_hits(self, pack: str, owner: str, slot: str, turn: int) -> Sequence[PhraseHit]:
         return self.hits[turn].get(slot_key(pack, owner, slot), ())
 
     def has(self, pack: str, owner: str, slot: str, turn: int) -> bool:
